@@ -1,0 +1,7 @@
+package dev.crm.domain.company;
+
+public enum Priority {
+  LOW,
+  MEDIUM,
+  HIGH
+}
