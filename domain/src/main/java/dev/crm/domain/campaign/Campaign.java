@@ -28,10 +28,10 @@ import dev.crm.domain.shared.TenantGuard;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
-import org.axonframework.modelling.command.CommandHandler;
 
 /** A marketing campaign and its life cycle from draft to completed or cancelled. */
 public class Campaign {
@@ -59,7 +59,12 @@ public class Campaign {
         Fields.optionalText("description", cmd.description(), Fields.MAX_LONG_TEXT);
     apply(
         new CampaignCreated(
-            cmd.campaignId(), cmd.tenantId(), validName, cmd.channel(), validDescription, cmd.at()));
+            cmd.campaignId(),
+            cmd.tenantId(),
+            validName,
+            cmd.channel(),
+            validDescription,
+            cmd.at()));
   }
 
   @CommandHandler

@@ -18,10 +18,10 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
-import org.axonframework.modelling.command.CommandHandler;
 
 /** An organisation the tenant sells to or works with: its firmographics, status and owner. */
 public class Company {
@@ -136,15 +136,33 @@ public class Company {
 
   @EventSourcingHandler
   void on(CompanyUpdated event) {
-    name = Objects.requireNonNullElse(event.name(), name);
-    domain = Objects.requireNonNullElse(event.domain(), domain);
-    industry = Objects.requireNonNullElse(event.industry(), industry);
-    sizeBand = Objects.requireNonNullElse(event.sizeBand(), sizeBand);
-    employeeCount = Objects.requireNonNullElse(event.employeeCount(), employeeCount);
-    annualRevenue = Objects.requireNonNullElse(event.annualRevenue(), annualRevenue);
-    status = Objects.requireNonNullElse(event.status(), status);
-    priority = Objects.requireNonNullElse(event.priority(), priority);
-    ownerId = Objects.requireNonNullElse(event.ownerId(), ownerId);
+    if (event.name() != null) {
+      name = event.name();
+    }
+    if (event.domain() != null) {
+      domain = event.domain();
+    }
+    if (event.industry() != null) {
+      industry = event.industry();
+    }
+    if (event.sizeBand() != null) {
+      sizeBand = event.sizeBand();
+    }
+    if (event.employeeCount() != null) {
+      employeeCount = event.employeeCount();
+    }
+    if (event.annualRevenue() != null) {
+      annualRevenue = event.annualRevenue();
+    }
+    if (event.status() != null) {
+      status = event.status();
+    }
+    if (event.priority() != null) {
+      priority = event.priority();
+    }
+    if (event.ownerId() != null) {
+      ownerId = event.ownerId();
+    }
   }
 
   @EventSourcingHandler

@@ -32,10 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
-import org.axonframework.modelling.command.CommandHandler;
 
 /**
  * A person the tenant does business with. Owns its details, funnel stage, tags and company link;
@@ -111,7 +111,8 @@ public class Contact {
     requireChangeable(cmd.tenantId());
     String first = Fields.optionalText("firstName", cmd.firstName());
     String last = Fields.optionalText("lastName", cmd.lastName());
-    String email = cmd.primaryEmail() == null ? null : Fields.requireEmail("email", cmd.primaryEmail());
+    String email =
+        cmd.primaryEmail() == null ? null : Fields.requireEmail("email", cmd.primaryEmail());
     List<String> others = otherEmails(cmd.otherEmails());
     List<String> validPhones = phones(cmd.phones());
     String owner = Fields.optionalText("ownerId", cmd.ownerId());
@@ -313,7 +314,7 @@ public class Contact {
 
   /** Every other email must be a valid address; a missing entry is an input error, not a skip. */
   private static List<String> otherEmails(List<String> values) {
-    if (values != null && values.contains(null)) {
+    if (values != null && values.stream().anyMatch(Objects::isNull)) {
       throw new InvalidField("emails", "is not a valid email address");
     }
     return Fields.emails("emails", values);

@@ -65,7 +65,7 @@ public final class Fields {
     if (values == null) {
       return null;
     }
-    return values.stream().map(v -> optionalEmail(field, v)).distinct().toList();
+    return values.stream().map(v -> requireEmail(field, v)).distinct().toList();
   }
 
   public static Set<String> tags(String field, Set<String> values) {

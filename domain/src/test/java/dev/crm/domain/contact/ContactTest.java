@@ -1,0 +1,828 @@
+package dev.crm.domain.contact;
+
+import static dev.crm.domain.shared.Rejections.archived;
+import static dev.crm.domain.shared.Rejections.invalidField;
+import static dev.crm.domain.shared.Rejections.notFound;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crm.domain.contact.ContactCommands.AddContactTags;
+import dev.crm.domain.contact.ContactCommands.ArchiveContact;
+import dev.crm.domain.contact.ContactCommands.ChangeLifecycleStage;
+import dev.crm.domain.contact.ContactCommands.CreateContact;
+import dev.crm.domain.contact.ContactCommands.LinkContactToCompany;
+import dev.crm.domain.contact.ContactCommands.RemoveContactTags;
+import dev.crm.domain.contact.ContactCommands.RestoreContact;
+import dev.crm.domain.contact.ContactCommands.UnlinkContactFromCompany;
+import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
+import dev.crm.domain.contact.ContactEvent.ContactArchived;
+import dev.crm.domain.contact.ContactEvent.ContactCreated;
+import dev.crm.domain.contact.ContactEvent.ContactDetailsUpdated;
+import dev.crm.domain.contact.ContactEvent.ContactLinkedToCompany;
+import dev.crm.domain.contact.ContactEvent.ContactRestored;
+import dev.crm.domain.contact.ContactEvent.ContactTagsAdded;
+import dev.crm.domain.contact.ContactEvent.ContactTagsRemoved;
+import dev.crm.domain.contact.ContactEvent.ContactUnlinkedFromCompany;
+import dev.crm.domain.contact.ContactEvent.LifecycleStageChanged;
+import dev.crm.domain.shared.AggregateArchived;
+import dev.crm.domain.shared.AggregateNotFound;
+import dev.crm.domain.shared.Fields;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ContactTest {
+  private static final String TENANT = "tenant-a";
+  private static final String OTHER_TENANT = "tenant-b";
+  private static final String ID = "contact-1";
+  private static final String EMAIL = "ada@example.com";
+  private static final Instant CREATED_AT = Instant.parse("2025-03-01T09:00:00Z");
+  private static final Instant AT = Instant.parse("2025-03-02T10:00:00Z");
+
+  private FixtureConfiguration<Contact> fixture;
+  private InMemoryPrimaryEmails primaryEmails;
+
+  @BeforeEach
+  void setUp() {
+    primaryEmails = new InMemoryPrimaryEmails();
+    fixture = new AggregateTestFixture<>(Contact.class);
+    fixture.registerInjectableResource(primaryEmails);
+  }
+
+  // --- create ---------------------------------------------------------------------------------
+
+  @Test
+  void canCreateContactWithOnlyAnEmailAndGetsDefaults() {
+    fixture
+        .givenNoPriorActivity()
+        .when(create(ID, TENANT, "Ada@Example.COM"))
+        .expectEvents(created());
+
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isEqualTo(ID);
+  }
+
+  @Test
+  void canCreateContactWithAllDetails() {
+    var optIns = new OptIns(true, false, true);
+    fixture
+        .givenNoPriorActivity()
+        .when(
+            new CreateContact(
+                ID,
+                TENANT,
+                "Ada",
+                "Lovelace",
+                EMAIL,
+                List.of("Ada@Work.example", "ada@work.example"),
+                List.of("+44 20 7946 0000"),
+                "company-1",
+                "owner-1",
+                LifecycleStage.LEAD,
+                120,
+                Set.of("vip", "newsletter"),
+                optIns,
+                Map.of("favouriteLanguage", "Analytical Engine"),
+                CREATED_AT))
+        .expectEvents(
+            new ContactCreated(
+                ID,
+                TENANT,
+                "Ada",
+                "Lovelace",
+                EMAIL,
+                List.of("ada@work.example"),
+                List.of("+44 20 7946 0000"),
+                "company-1",
+                "owner-1",
+                LifecycleStage.LEAD,
+                120,
+                Set.of("vip", "newsletter"),
+                optIns,
+                Map.of("favouriteLanguage", "Analytical Engine"),
+                CREATED_AT));
+  }
+
+  @Test
+  void cannotCreateContactWithoutEmail() {
+    fixture
+        .givenNoPriorActivity()
+        .when(create(ID, TENANT, " "))
+        .expectException(invalidField("email"))
+        .expectExceptionMessage("email: is required")
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithInvalidEmail() {
+    fixture
+        .givenNoPriorActivity()
+        .when(create(ID, TENANT, "ada.example.com"))
+        .expectException(invalidField("email"))
+        .expectExceptionMessage("email: is not a valid email address")
+        .expectNoEvents();
+
+    assertThat(primaryEmails.holderOf(TENANT, "ada.example.com")).isNull();
+  }
+
+  @Test
+  void cannotCreateContactWithInvalidOtherEmail() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWith(List.of("ok@example.com", "not an email"), null, null, null))
+        .expectException(invalidField("emails"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithMissingOtherEmail() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWith(Arrays.asList("ok@example.com", null), null, null, null))
+        .expectException(invalidField("emails"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithBlankPhone() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWith(null, List.of("+1 555 0100", "  "), null, null))
+        .expectException(invalidField("phones"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithPhoneLongerThanFortyCharacters() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWith(null, List.of("1".repeat(41)), null, null))
+        .expectException(invalidField("phones"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithNameLongerThanTwoHundredCharacters() {
+    fixture
+        .givenNoPriorActivity()
+        .when(
+            new CreateContact(
+                ID,
+                TENANT,
+                "A".repeat(201),
+                null,
+                EMAIL,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                CREATED_AT))
+        .expectException(invalidField("firstName"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithNegativeLeadScore() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWith(null, null, -1, null))
+        .expectException(invalidField("leadScore"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithLeadScoreAboveOneThousand() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWith(null, null, 1001, null))
+        .expectException(invalidField("leadScore"))
+        .expectExceptionMessage("leadScore: must be between 0 and 1000")
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithTooManyTags() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWith(null, null, null, tags(Fields.MAX_TAGS + 1)))
+        .expectException(invalidField("tags"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithInvalidCustomFieldKey() {
+    fixture
+        .givenNoPriorActivity()
+        .when(
+            new CreateContact(
+                ID,
+                TENANT,
+                null,
+                null,
+                EMAIL,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of("1st choice", "x"),
+                CREATED_AT))
+        .expectException(invalidField("customFields"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithPrimaryEmailTakenInSameTenant() {
+    primaryEmails.claim(TENANT, EMAIL, "contact-0");
+
+    fixture
+        .givenNoPriorActivity()
+        .when(create(ID, TENANT, "ADA@example.com"))
+        .expectException(DuplicatePrimaryEmail.class)
+        .expectExceptionMessage("another contact already has the primary email " + EMAIL)
+        .expectNoEvents();
+
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isEqualTo("contact-0");
+  }
+
+  @Test
+  void canCreateContactWithPrimaryEmailTakenInAnotherTenant() {
+    primaryEmails.claim(OTHER_TENANT, EMAIL, "contact-0");
+
+    fixture.givenNoPriorActivity().when(create(ID, TENANT, EMAIL)).expectEvents(created());
+
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isEqualTo(ID);
+    assertThat(primaryEmails.holderOf(OTHER_TENANT, EMAIL)).isEqualTo("contact-0");
+  }
+
+  // --- update details -------------------------------------------------------------------------
+
+  @Test
+  void canRenameContactAndTheEventCarriesOnlyTheChange() {
+    fixture
+        .given(created())
+        .when(update(new Details().firstName("Augusta").email(EMAIL)))
+        .expectEvents(
+            new ContactDetailsUpdated(
+                ID, TENANT, "Augusta", null, null, null, null, null, null, null, null, AT))
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void canUpdateEveryDetailAtOnce() {
+    var optIns = new OptIns(true, true, false);
+    fixture
+        .given(created())
+        .when(
+            new UpdateContactDetails(
+                ID,
+                TENANT,
+                null,
+                "Ada",
+                "King",
+                null,
+                List.of("ada@work.example"),
+                List.of("+44 20 7946 0000"),
+                "owner-2",
+                500,
+                optIns,
+                Map.of("title", "Countess"),
+                AT))
+        .expectEvents(
+            new ContactDetailsUpdated(
+                ID,
+                TENANT,
+                "Ada",
+                "King",
+                null,
+                List.of("ada@work.example"),
+                List.of("+44 20 7946 0000"),
+                "owner-2",
+                500,
+                optIns,
+                Map.of("title", "Countess"),
+                AT));
+  }
+
+  @Test
+  void customFieldsGivenInAnUpdateReplaceTheWholeMap() {
+    fixture
+        .given(
+            created(),
+            new ContactDetailsUpdated(
+                ID,
+                TENANT,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of("title", "Countess", "born", "1815"),
+                AT))
+        .when(update(new Details().customFields(Map.of("title", "Countess"))))
+        .expectEvents(
+            new ContactDetailsUpdated(
+                ID,
+                TENANT,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of("title", "Countess"),
+                AT))
+        .expectResultMessagePayload(2L);
+  }
+
+  @Test
+  void updatingContactWithItsCurrentValuesEmitsNothing() {
+    fixture
+        .given(created())
+        .when(
+            update(
+                new Details()
+                    .email("ADA@example.com")
+                    .leadScore(0)
+                    .optIns(OptIns.NONE)
+                    .customFields(Map.of())))
+        .expectNoEvents()
+        .expectResultMessagePayload(0L);
+  }
+
+  @Test
+  void canChangePrimaryEmailAndTheOldOneIsReleased() {
+    primaryEmails.claim(TENANT, EMAIL, ID);
+
+    fixture
+        .given(created())
+        .when(update(new Details().email("Countess@Example.com")))
+        .expectEvents(
+            new ContactDetailsUpdated(
+                ID,
+                TENANT,
+                null,
+                null,
+                "countess@example.com",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                AT));
+
+    assertThat(primaryEmails.holderOf(TENANT, "countess@example.com")).isEqualTo(ID);
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isNull();
+    // ... so another contact may now take it.
+    primaryEmails.claim(TENANT, EMAIL, "contact-2");
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isEqualTo("contact-2");
+  }
+
+  @Test
+  void cannotChangePrimaryEmailToOneHeldByAnotherContact() {
+    primaryEmails.claim(TENANT, EMAIL, ID);
+    primaryEmails.claim(TENANT, "taken@example.com", "contact-2");
+
+    fixture
+        .given(created())
+        .when(update(new Details().email("taken@example.com")))
+        .expectException(DuplicatePrimaryEmail.class)
+        .expectNoEvents();
+
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isEqualTo(ID);
+  }
+
+  @Test
+  void cannotChangePrimaryEmailToInvalidOne() {
+    fixture
+        .given(created())
+        .when(update(new Details().email("ada@")))
+        .expectException(invalidField("email"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotUpdateContactWithLeadScoreAboveOneThousand() {
+    fixture
+        .given(created())
+        .when(update(new Details().leadScore(1001)))
+        .expectException(invalidField("leadScore"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotRenameArchivedContact() {
+    fixture
+        .given(created(), new ContactArchived(ID, TENANT, AT))
+        .when(update(new Details().firstName("Augusta")))
+        .expectException(AggregateArchived.class)
+        .expectExceptionMessage("contact " + ID + " is archived; restore it before changing it")
+        .expectNoEvents();
+  }
+
+  // --- lifecycle stage ------------------------------------------------------------------------
+
+  @Test
+  void canMoveContactToAnotherLifecycleStage() {
+    fixture
+        .given(created())
+        .when(new ChangeLifecycleStage(ID, TENANT, null, LifecycleStage.MQL, AT))
+        .expectEvents(
+            new LifecycleStageChanged(
+                ID, TENANT, LifecycleStage.SUBSCRIBER, LifecycleStage.MQL, AT))
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void movingContactToItsCurrentStageEmitsNothing() {
+    fixture
+        .given(created())
+        .when(new ChangeLifecycleStage(ID, TENANT, null, LifecycleStage.SUBSCRIBER, AT))
+        .expectNoEvents()
+        .expectResultMessagePayload(0L);
+  }
+
+  @Test
+  void cannotChangeLifecycleStageWithoutAStage() {
+    fixture
+        .given(created())
+        .when(new ChangeLifecycleStage(ID, TENANT, null, null, AT))
+        .expectException(invalidField("lifecycleStage"))
+        .expectExceptionMessage("lifecycleStage: is required")
+        .expectNoEvents();
+  }
+
+  // --- tags -----------------------------------------------------------------------------------
+
+  @Test
+  void addingTagsRecordsOnlyTheNewOnes() {
+    fixture
+        .given(created(), new ContactTagsAdded(ID, TENANT, Set.of("vip"), AT))
+        .when(new AddContactTags(ID, TENANT, null, Set.of("vip", "newsletter"), AT))
+        .expectEvents(new ContactTagsAdded(ID, TENANT, Set.of("newsletter"), AT))
+        .expectResultMessagePayload(2L);
+  }
+
+  @Test
+  void addingTagsTheContactAlreadyHasEmitsNothing() {
+    fixture
+        .given(created(), new ContactTagsAdded(ID, TENANT, Set.of("vip"), AT))
+        .when(new AddContactTags(ID, TENANT, null, Set.of("vip"), AT))
+        .expectNoEvents()
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void cannotAddTagsBeyondTheLimit() {
+    fixture
+        .given(created(), new ContactTagsAdded(ID, TENANT, tags(Fields.MAX_TAGS), AT))
+        .when(new AddContactTags(ID, TENANT, null, Set.of("one-too-many"), AT))
+        .expectException(invalidField("tags"))
+        .expectExceptionMessage("tags: must hold at most " + Fields.MAX_TAGS + " tags")
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotAddBlankTag() {
+    fixture
+        .given(created())
+        .when(new AddContactTags(ID, TENANT, null, Set.of(" "), AT))
+        .expectException(invalidField("tags"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void removingTagsRecordsOnlyThoseTheContactHad() {
+    fixture
+        .given(created(), new ContactTagsAdded(ID, TENANT, Set.of("vip", "newsletter"), AT))
+        .when(new RemoveContactTags(ID, TENANT, null, Set.of("vip", "unknown"), AT))
+        .expectEvents(new ContactTagsRemoved(ID, TENANT, Set.of("vip"), AT))
+        .expectResultMessagePayload(2L);
+  }
+
+  @Test
+  void removingTagsTheContactDoesNotHaveEmitsNothing() {
+    fixture
+        .given(created(), new ContactTagsAdded(ID, TENANT, Set.of("vip"), AT))
+        .when(new RemoveContactTags(ID, TENANT, null, Set.of("newsletter"), AT))
+        .expectNoEvents();
+  }
+
+  @Test
+  void removedTagCanBeAddedAgain() {
+    fixture
+        .given(
+            created(),
+            new ContactTagsAdded(ID, TENANT, Set.of("vip"), AT),
+            new ContactTagsRemoved(ID, TENANT, Set.of("vip"), AT))
+        .when(new AddContactTags(ID, TENANT, null, Set.of("vip"), AT))
+        .expectEvents(new ContactTagsAdded(ID, TENANT, Set.of("vip"), AT));
+  }
+
+  // --- company link ---------------------------------------------------------------------------
+
+  @Test
+  void canLinkContactToCompany() {
+    fixture
+        .given(created())
+        .when(new LinkContactToCompany(ID, TENANT, null, "company-1", AT))
+        .expectEvents(new ContactLinkedToCompany(ID, TENANT, "company-1", AT))
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void linkingContactToItsCurrentCompanyEmitsNothing() {
+    fixture
+        .given(created(), new ContactLinkedToCompany(ID, TENANT, "company-1", AT))
+        .when(new LinkContactToCompany(ID, TENANT, null, "company-1", AT))
+        .expectNoEvents();
+  }
+
+  @Test
+  void canMoveContactToAnotherCompany() {
+    fixture
+        .given(created(), new ContactLinkedToCompany(ID, TENANT, "company-1", AT))
+        .when(new LinkContactToCompany(ID, TENANT, null, "company-2", AT))
+        .expectEvents(new ContactLinkedToCompany(ID, TENANT, "company-2", AT));
+  }
+
+  @Test
+  void cannotLinkContactWithoutCompany() {
+    fixture
+        .given(created())
+        .when(new LinkContactToCompany(ID, TENANT, null, null, AT))
+        .expectException(invalidField("companyId"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void unlinkingContactNamesTheCompanyItLeft() {
+    fixture
+        .given(created(), new ContactLinkedToCompany(ID, TENANT, "company-1", AT))
+        .when(new UnlinkContactFromCompany(ID, TENANT, null, AT))
+        .expectEvents(new ContactUnlinkedFromCompany(ID, TENANT, "company-1", AT))
+        .expectResultMessagePayload(2L);
+  }
+
+  @Test
+  void unlinkingContactWithoutCompanyEmitsNothing() {
+    fixture
+        .given(created())
+        .when(new UnlinkContactFromCompany(ID, TENANT, null, AT))
+        .expectNoEvents();
+  }
+
+  // --- archive and restore --------------------------------------------------------------------
+
+  @Test
+  void canArchiveActiveContact() {
+    fixture
+        .given(created())
+        .when(new ArchiveContact(ID, TENANT, null, AT))
+        .expectEvents(new ContactArchived(ID, TENANT, AT))
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void archivingArchivedContactEmitsNothing() {
+    fixture
+        .given(created(), new ContactArchived(ID, TENANT, AT))
+        .when(new ArchiveContact(ID, TENANT, null, AT))
+        .expectNoEvents()
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void archivedContactKeepsItsPrimaryEmail() {
+    primaryEmails.claim(TENANT, EMAIL, ID);
+
+    fixture
+        .given(created())
+        .when(new ArchiveContact(ID, TENANT, null, AT))
+        .expectEvents(new ContactArchived(ID, TENANT, AT));
+
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isEqualTo(ID);
+  }
+
+  @Test
+  void canRestoreArchivedContact() {
+    fixture
+        .given(created(), new ContactArchived(ID, TENANT, AT))
+        .when(new RestoreContact(ID, TENANT, null, AT))
+        .expectEvents(new ContactRestored(ID, TENANT, AT))
+        .expectResultMessagePayload(2L);
+  }
+
+  @Test
+  void restoringActiveContactEmitsNothing() {
+    fixture
+        .given(created())
+        .when(new RestoreContact(ID, TENANT, null, AT))
+        .expectNoEvents()
+        .expectResultMessagePayload(0L);
+  }
+
+  @Test
+  void restoredContactCanBeRenamedAgain() {
+    fixture
+        .given(created(), new ContactArchived(ID, TENANT, AT), new ContactRestored(ID, TENANT, AT))
+        .when(update(new Details().firstName("Augusta")))
+        .expectEvents(
+            new ContactDetailsUpdated(
+                ID, TENANT, "Augusta", null, null, null, null, null, null, null, null, AT));
+  }
+
+  @ParameterizedTest(name = "archived contact refuses to {0}")
+  @MethodSource("changes")
+  void archivedContactRefusesEveryChangeButRestore(Object change) {
+    fixture
+        .given(created(), new ContactArchived(ID, TENANT, AT))
+        .when(change)
+        .expectException(archived("contact", ID))
+        .expectNoEvents();
+  }
+
+  // --- tenancy --------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "another tenant cannot {0}")
+  @MethodSource("everyCommandOfAnotherTenant")
+  void contactOfAnotherTenantIsNotFound(Object command) {
+    fixture
+        .given(created())
+        .when(command)
+        .expectException(notFound("contact", ID))
+        .expectException(AggregateNotFound.class)
+        .expectExceptionMessage("contact " + ID + " not found")
+        .expectNoEvents();
+  }
+
+  static Stream<Named<Object>> changes() {
+    return commandsOf(TENANT);
+  }
+
+  static Stream<Named<Object>> everyCommandOfAnotherTenant() {
+    return Stream.concat(
+        commandsOf(OTHER_TENANT),
+        Stream.of(
+            Named.of("archive", new ArchiveContact(ID, OTHER_TENANT, null, AT)),
+            Named.of("restore", new RestoreContact(ID, OTHER_TENANT, null, AT))));
+  }
+
+  /** Every command that changes a contact, apart from archive and restore. */
+  private static Stream<Named<Object>> commandsOf(String tenant) {
+    return Stream.of(
+        Named.of(
+            "rename",
+            new UpdateContactDetails(
+                ID, tenant, null, "Augusta", null, null, null, null, null, null, null, null, AT)),
+        Named.of(
+            "change lifecycle stage",
+            new ChangeLifecycleStage(ID, tenant, null, LifecycleStage.LEAD, AT)),
+        Named.of("add tags", new AddContactTags(ID, tenant, null, Set.of("vip"), AT)),
+        Named.of("remove tags", new RemoveContactTags(ID, tenant, null, Set.of("vip"), AT)),
+        Named.of("link to a company", new LinkContactToCompany(ID, tenant, null, "company-1", AT)),
+        Named.of("unlink from its company", new UnlinkContactFromCompany(ID, tenant, null, AT)));
+  }
+
+  // --- fixtures -------------------------------------------------------------------------------
+
+  private static CreateContact create(String id, String tenant, String email) {
+    return new CreateContact(
+        id,
+        tenant,
+        null,
+        null,
+        email,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        CREATED_AT);
+  }
+
+  private static CreateContact createWith(
+      List<String> otherEmails, List<String> phones, Integer leadScore, Set<String> tags) {
+    return new CreateContact(
+        ID,
+        TENANT,
+        null,
+        null,
+        EMAIL,
+        otherEmails,
+        phones,
+        null,
+        null,
+        null,
+        leadScore,
+        tags,
+        null,
+        null,
+        CREATED_AT);
+  }
+
+  /** The contact as created from an email alone, with every default. */
+  private static ContactCreated created() {
+    return new ContactCreated(
+        ID,
+        TENANT,
+        null,
+        null,
+        EMAIL,
+        List.of(),
+        List.of(),
+        null,
+        null,
+        LifecycleStage.SUBSCRIBER,
+        0,
+        Set.of(),
+        OptIns.NONE,
+        Map.of(),
+        CREATED_AT);
+  }
+
+  private static Set<String> tags(int count) {
+    var tags = new HashSet<String>();
+    IntStream.range(0, count).forEach(i -> tags.add("tag-" + i));
+    return tags;
+  }
+
+  private static UpdateContactDetails update(Details details) {
+    return new UpdateContactDetails(
+        ID,
+        TENANT,
+        null,
+        details.firstName,
+        null,
+        details.email,
+        null,
+        null,
+        null,
+        details.leadScore,
+        details.optIns,
+        details.customFields,
+        AT);
+  }
+
+  /** The handful of details the update tests vary; everything else stays {@code null}. */
+  private static final class Details {
+    private String firstName;
+    private String email;
+    private Integer leadScore;
+    private OptIns optIns;
+    private Map<String, String> customFields;
+
+    Details firstName(String value) {
+      firstName = value;
+      return this;
+    }
+
+    Details email(String value) {
+      email = value;
+      return this;
+    }
+
+    Details leadScore(Integer value) {
+      leadScore = value;
+      return this;
+    }
+
+    Details optIns(OptIns value) {
+      optIns = value;
+      return this;
+    }
+
+    Details customFields(Map<String, String> value) {
+      customFields = value;
+      return this;
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.crm.projections.contact;
+
+import static dev.crm.db.jooq.Tables.CONTACT;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.val;
+
+import dev.crm.domain.contact.ContactEvent.ContactArchived;
+import dev.crm.domain.contact.ContactEvent.ContactCreated;
+import dev.crm.domain.contact.ContactEvent.ContactDetailsUpdated;
+import dev.crm.domain.contact.ContactEvent.ContactLinkedToCompany;
+import dev.crm.domain.contact.ContactEvent.ContactRestored;
+import dev.crm.domain.contact.ContactEvent.ContactTagsAdded;
+import dev.crm.domain.contact.ContactEvent.ContactTagsRemoved;
+import dev.crm.domain.contact.ContactEvent.ContactUnlinkedFromCompany;
+import dev.crm.domain.contact.ContactEvent.LifecycleStageChanged;
+import dev.crm.projections.shared.Json;
+import dev.crm.projections.shared.SortKeys;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.springframework.stereotype.Component;
+
+/**
+ * The contact read table. Every write is guarded by the aggregate sequence number ({@code
+ * version}), so a redelivered or replayed event changes nothing; the processor commits these writes
+ * and its token in one transaction.
+ */
+@Component
+@ProcessingGroup(ContactTableProjection.GROUP)
+public class ContactTableProjection {
+  public static final String GROUP = "contact-table";
+
+  private final DSLContext db;
+
+  public ContactTableProjection(DSLContext db) {
+    this.db = db;
+  }
+
+  @EventHandler
+  void on(ContactCreated e, @SequenceNumber long seq) {
+    db.insertInto(CONTACT)
+        .set(CONTACT.TENANT_ID, UUID.fromString(e.tenantId()))
+        .set(CONTACT.ID, UUID.fromString(e.contactId()))
+        .set(CONTACT.VERSION, seq)
+        .set(CONTACT.FIRST_NAME, e.firstName())
+        .set(CONTACT.LAST_NAME, e.lastName())
+        .set(
+            CONTACT.SORT_NAME,
+            SortKeys.personName(val(e.lastName(), String.class), val(e.firstName(), String.class)))
+        .set(CONTACT.EMAIL, e.primaryEmail())
+        .set(CONTACT.OTHER_EMAILS, e.otherEmails().toArray(String[]::new))
+        .set(CONTACT.PHONES, e.phones().toArray(String[]::new))
+        .set(CONTACT.COMPANY_ID, uuid(e.companyId()))
+        .set(CONTACT.OWNER_ID, e.ownerId())
+        .set(CONTACT.LIFECYCLE_STAGE, e.lifecycleStage().name())
+        .set(CONTACT.LEAD_SCORE, e.leadScore())
+        .set(CONTACT.TAGS, e.tags().stream().sorted().toArray(String[]::new))
+        .set(CONTACT.OPT_IN_EMAIL, e.optIns().email())
+        .set(CONTACT.OPT_IN_SMS, e.optIns().sms())
+        .set(CONTACT.OPT_IN_CALL, e.optIns().call())
+        .set(CONTACT.CUSTOM_FIELDS, Json.jsonb(e.customFields()))
+        .set(CONTACT.CREATED_AT, e.at().atOffset(ZoneOffset.UTC))
+        .set(CONTACT.UPDATED_AT, e.at().atOffset(ZoneOffset.UTC))
+        .onConflictDoNothing()
+        .execute();
+  }
+
+  @EventHandler
+  void on(ContactDetailsUpdated e, @SequenceNumber long seq) {
+    Map<Field<?>, Object> changes = new LinkedHashMap<>();
+    if (e.firstName() != null) {
+      changes.put(CONTACT.FIRST_NAME, e.firstName());
+    }
+    if (e.lastName() != null) {
+      changes.put(CONTACT.LAST_NAME, e.lastName());
+    }
+    if (e.firstName() != null || e.lastName() != null) {
+      changes.put(
+          CONTACT.SORT_NAME,
+          SortKeys.personName(
+              e.lastName() == null ? CONTACT.LAST_NAME : val(e.lastName(), String.class),
+              e.firstName() == null ? CONTACT.FIRST_NAME : val(e.firstName(), String.class)));
+    }
+    if (e.primaryEmail() != null) {
+      changes.put(CONTACT.EMAIL, e.primaryEmail());
+    }
+    if (e.otherEmails() != null) {
+      changes.put(CONTACT.OTHER_EMAILS, e.otherEmails().toArray(String[]::new));
+    }
+    if (e.phones() != null) {
+      changes.put(CONTACT.PHONES, e.phones().toArray(String[]::new));
+    }
+    if (e.ownerId() != null) {
+      changes.put(CONTACT.OWNER_ID, e.ownerId());
+    }
+    if (e.leadScore() != null) {
+      changes.put(CONTACT.LEAD_SCORE, e.leadScore());
+    }
+    if (e.optIns() != null) {
+      changes.put(CONTACT.OPT_IN_EMAIL, e.optIns().email());
+      changes.put(CONTACT.OPT_IN_SMS, e.optIns().sms());
+      changes.put(CONTACT.OPT_IN_CALL, e.optIns().call());
+    }
+    if (e.customFields() != null) {
+      changes.put(CONTACT.CUSTOM_FIELDS, Json.jsonb(e.customFields()));
+    }
+    update(e.tenantId(), e.contactId(), seq, e.at(), changes);
+  }
+
+  @EventHandler
+  void on(LifecycleStageChanged e, @SequenceNumber long seq) {
+    update(
+        e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.LIFECYCLE_STAGE, e.to().name()));
+  }
+
+  @EventHandler
+  void on(ContactTagsAdded e, @SequenceNumber long seq) {
+    Field<String[]> merged =
+        field(
+            "array(select distinct t from unnest({0} || {1}) as t order by t)",
+            String[].class, CONTACT.TAGS, val(e.tags().toArray(String[]::new)));
+    update(e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.TAGS, merged));
+  }
+
+  @EventHandler
+  void on(ContactTagsRemoved e, @SequenceNumber long seq) {
+    Field<String[]> remaining =
+        field(
+            "array(select t from unnest({0}) as t where t <> all({1}) order by t)",
+            String[].class, CONTACT.TAGS, val(e.tags().toArray(String[]::new)));
+    update(e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.TAGS, remaining));
+  }
+
+  @EventHandler
+  void on(ContactLinkedToCompany e, @SequenceNumber long seq) {
+    update(
+        e.tenantId(),
+        e.contactId(),
+        seq,
+        e.at(),
+        Map.of(CONTACT.COMPANY_ID, UUID.fromString(e.companyId())));
+  }
+
+  @EventHandler
+  void on(ContactUnlinkedFromCompany e, @SequenceNumber long seq) {
+    Map<Field<?>, Object> changes = new LinkedHashMap<>();
+    changes.put(CONTACT.COMPANY_ID, null);
+    update(e.tenantId(), e.contactId(), seq, e.at(), changes);
+  }
+
+  @EventHandler
+  void on(ContactArchived e, @SequenceNumber long seq) {
+    update(e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.ARCHIVED, true));
+  }
+
+  @EventHandler
+  void on(ContactRestored e, @SequenceNumber long seq) {
+    update(e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.ARCHIVED, false));
+  }
+
+  /** Applies the changes only if this event is newer than the row: replays are no-ops. */
+  private void update(
+      String tenantId, String contactId, long seq, Instant at, Map<Field<?>, Object> changes) {
+    Map<Field<?>, Object> all = new LinkedHashMap<>(changes);
+    all.put(CONTACT.VERSION, seq);
+    all.put(CONTACT.UPDATED_AT, at.atOffset(ZoneOffset.UTC));
+    db.update(CONTACT)
+        .set(all)
+        .where(
+            CONTACT.TENANT_ID.eq(UUID.fromString(tenantId)),
+            CONTACT.ID.eq(UUID.fromString(contactId)),
+            CONTACT.VERSION.lt(seq))
+        .execute();
+  }
+
+  private static UUID uuid(String id) {
+    return id == null ? null : UUID.fromString(id);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.crm.projections.shared;
+
+import dev.crm.projections.campaign.CampaignTableProjection;
+import dev.crm.projections.company.CompanyTableProjection;
+import dev.crm.projections.contact.ContactTableProjection;
+import java.util.List;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.ConfigurerModule;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Each read table has its own pooled streaming processor, so a slow sink never holds back the
+ * others. Segments are claimed through the JDBC token store, so several nodes split the work.
+ */
+@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+public class ProjectionProcessors {
+  static final List<String> SQL_GROUPS =
+      List.of(
+          ContactTableProjection.GROUP,
+          CompanyTableProjection.GROUP,
+          CampaignTableProjection.GROUP);
+
+  @Bean
+  public ConfigurerModule sqlProjectionProcessors(
+      @Value("${crm.projections.segments:2}") int segments,
+      @Value("${crm.projections.batch-size:200}") int batchSize) {
+    return configurer ->
+        SQL_GROUPS.forEach(
+            group ->
+                configurer
+                    .eventProcessing()
+                    .registerPooledStreamingEventProcessor(
+                        group,
+                        Configuration::eventStore,
+                        (config, builder) ->
+                            builder.initialSegmentCount(segments).batchSize(batchSize)));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.crm.query.contact;
+
+import dev.crm.query.shared.ListRequest;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/** Typed queries on the contact read model and the views they answer with. */
+public final class ContactQueries {
+  private ContactQueries() {}
+
+  public record FindContactById(String tenantId, String contactId) {}
+
+  /** Filters are AND-ed; a {@code null} filter is not applied. Archived contacts are left out. */
+  public record ListContacts(
+      String tenantId,
+      String lifecycleStage,
+      String ownerId,
+      String companyId,
+      String tag,
+      boolean includeArchived,
+      ListRequest page) {}
+
+  public record ContactView(
+      String id,
+      long version,
+      String firstName,
+      String lastName,
+      String email,
+      List<String> emails,
+      List<String> phones,
+      String companyId,
+      String ownerId,
+      String lifecycleStage,
+      int leadScore,
+      List<String> tags,
+      OptInsView optIns,
+      Map<String, Object> customFields,
+      boolean archived,
+      OffsetDateTime createdAt,
+      OffsetDateTime updatedAt) {}
+
+  public record OptInsView(boolean email, boolean sms, boolean call) {}
+}
