@@ -19,10 +19,10 @@ import dev.crm.domain.campaign.CampaignCommands.ResumeCampaign;
 import dev.crm.domain.campaign.CampaignCommands.ScheduleCampaign;
 import dev.crm.domain.campaign.Channel;
 import dev.crm.domain.shared.AggregateNotFound;
+import dev.crm.query.campaign.CampaignQueries.CampaignPage;
 import dev.crm.query.campaign.CampaignQueries.CampaignView;
 import dev.crm.query.campaign.CampaignQueries.FindCampaignById;
 import dev.crm.query.campaign.CampaignQueries.ListCampaigns;
-import dev.crm.query.shared.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -115,7 +115,7 @@ public class CampaignController {
 
   @GetMapping
   @Operation(summary = "List campaigns with filters, a sort and cursor pagination")
-  public Page<CampaignView> list(
+  public CampaignPage list(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) String state,
       @RequestParam(required = false) String channel,
@@ -129,7 +129,7 @@ public class CampaignController {
             upper(state),
             upper(channel),
             ListParams.of(sort, order, cursor, limit));
-    return queries.ask(query, ResponseTypes.instanceOf(pageType()));
+    return queries.ask(query, ResponseTypes.instanceOf(CampaignPage.class));
   }
 
   @PostMapping("/{id}/schedule")
@@ -219,10 +219,5 @@ public class CampaignController {
     Step step =
         new Step(campaignId, caller.requireTenant(), Versions.expected(ifMatch), clock.instant());
     return Versions.ok(commands.update(caller, campaignId, command.apply(step)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<Page<CampaignView>> pageType() {
-    return (Class<Page<CampaignView>>) (Class<?>) Page.class;
   }
 }

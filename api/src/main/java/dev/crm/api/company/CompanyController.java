@@ -18,10 +18,10 @@ import dev.crm.domain.company.CompanyStatus;
 import dev.crm.domain.company.Priority;
 import dev.crm.domain.company.SizeBand;
 import dev.crm.domain.shared.AggregateNotFound;
+import dev.crm.query.company.CompanyQueries.CompanyPage;
 import dev.crm.query.company.CompanyQueries.CompanyView;
 import dev.crm.query.company.CompanyQueries.FindCompanyById;
 import dev.crm.query.company.CompanyQueries.ListCompanies;
-import dev.crm.query.shared.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -131,7 +131,7 @@ public class CompanyController {
 
   @GetMapping
   @Operation(summary = "List companies with filters, a sort and cursor pagination")
-  public Page<CompanyView> list(
+  public CompanyPage list(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) String status,
       @RequestParam(required = false) String owner,
@@ -149,7 +149,7 @@ public class CompanyController {
             industry,
             includeArchived,
             ListParams.of(sort, order, cursor, limit));
-    return queries.ask(query, ResponseTypes.instanceOf(pageType()));
+    return queries.ask(query, ResponseTypes.instanceOf(CompanyPage.class));
   }
 
   @PatchMapping("/{id}")
@@ -208,10 +208,5 @@ public class CompanyController {
             companyId,
             new RestoreCompany(
                 companyId, caller.requireTenant(), Versions.expected(ifMatch), clock.instant())));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<Page<CompanyView>> pageType() {
-    return (Class<Page<CompanyView>>) (Class<?>) Page.class;
   }
 }

@@ -25,10 +25,10 @@ import dev.crm.domain.contact.ContactCommands.RestoreContact;
 import dev.crm.domain.contact.ContactCommands.UnlinkContactFromCompany;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
 import dev.crm.domain.shared.AggregateNotFound;
+import dev.crm.query.contact.ContactQueries.ContactPage;
 import dev.crm.query.contact.ContactQueries.ContactView;
 import dev.crm.query.contact.ContactQueries.FindContactById;
 import dev.crm.query.contact.ContactQueries.ListContacts;
-import dev.crm.query.shared.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -118,7 +118,7 @@ public class ContactController {
 
   @GetMapping
   @Operation(summary = "List contacts with filters, a sort and cursor pagination")
-  public Page<ContactView> list(
+  public ContactPage list(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) String stage,
       @RequestParam(required = false) String owner,
@@ -138,7 +138,7 @@ public class ContactController {
             tag,
             includeArchived,
             ListParams.of(sort, order, cursor, limit));
-    return queries.ask(query, ResponseTypes.instanceOf(pageType()));
+    return queries.ask(query, ResponseTypes.instanceOf(ContactPage.class));
   }
 
   @PatchMapping("/{id}")
@@ -297,10 +297,5 @@ public class ContactController {
 
   private Instant now() {
     return clock.instant();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<Page<ContactView>> pageType() {
-    return (Class<Page<ContactView>>) (Class<?>) Page.class;
   }
 }

@@ -2,13 +2,13 @@ package dev.crm.query.campaign;
 
 import static dev.crm.db.jooq.Tables.CAMPAIGN;
 
+import dev.crm.query.campaign.CampaignQueries.CampaignPage;
 import dev.crm.query.campaign.CampaignQueries.CampaignView;
 import dev.crm.query.campaign.CampaignQueries.FindCampaignById;
 import dev.crm.query.campaign.CampaignQueries.ListCampaigns;
 import dev.crm.query.shared.Ids;
 import dev.crm.query.shared.Keyset;
 import dev.crm.query.shared.ListRequest;
-import dev.crm.query.shared.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +42,7 @@ public class CampaignQueryHandler {
   }
 
   @QueryHandler
-  public Page<CampaignView> handle(ListCampaigns query) {
+  public CampaignPage handle(ListCampaigns query) {
     List<Condition> where = new ArrayList<>();
     where.add(CAMPAIGN.TENANT_ID.eq(UUID.fromString(query.tenantId())));
     if (query.state() != null) {
@@ -51,15 +51,16 @@ public class CampaignQueryHandler {
     if (query.channel() != null) {
       where.add(CAMPAIGN.CHANNEL.eq(query.channel()));
     }
-    return Keyset.page(
-        db,
-        CAMPAIGN,
-        List.of(CAMPAIGN.asterisk()),
-        DSL.and(where),
-        sortKey(query.page().sort()),
-        CAMPAIGN.ID,
-        query.page(),
-        CampaignQueryHandler::view);
+    return CampaignPage.of(
+        Keyset.page(
+            db,
+            CAMPAIGN,
+            List.of(CAMPAIGN.asterisk()),
+            DSL.and(where),
+            sortKey(query.page().sort()),
+            CAMPAIGN.ID,
+            query.page(),
+            CampaignQueryHandler::view));
   }
 
   private static Field<?> sortKey(ListRequest.Sort sort) {

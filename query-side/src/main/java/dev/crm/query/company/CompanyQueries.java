@@ -1,8 +1,10 @@
 package dev.crm.query.company;
 
 import dev.crm.query.shared.ListRequest;
+import dev.crm.query.shared.Page;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /** Typed queries on the company read model and the views they answer with. */
 public final class CompanyQueries {
@@ -34,4 +36,15 @@ public final class CompanyQueries {
       boolean archived,
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt) {}
+
+  /** One page of company rows; {@code nextCursor} is {@code null} on the last page. */
+  public record CompanyPage(List<CompanyView> items, String nextCursor) {
+    public CompanyPage {
+      items = List.copyOf(items);
+    }
+
+    static CompanyPage of(Page<CompanyView> page) {
+      return new CompanyPage(page.items(), page.nextCursor());
+    }
+  }
 }

@@ -2,13 +2,13 @@ package dev.crm.query.company;
 
 import static dev.crm.db.jooq.Tables.COMPANY;
 
+import dev.crm.query.company.CompanyQueries.CompanyPage;
 import dev.crm.query.company.CompanyQueries.CompanyView;
 import dev.crm.query.company.CompanyQueries.FindCompanyById;
 import dev.crm.query.company.CompanyQueries.ListCompanies;
 import dev.crm.query.shared.Ids;
 import dev.crm.query.shared.Keyset;
 import dev.crm.query.shared.ListRequest;
-import dev.crm.query.shared.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +42,7 @@ public class CompanyQueryHandler {
   }
 
   @QueryHandler
-  public Page<CompanyView> handle(ListCompanies query) {
+  public CompanyPage handle(ListCompanies query) {
     List<Condition> where = new ArrayList<>();
     where.add(COMPANY.TENANT_ID.eq(UUID.fromString(query.tenantId())));
     if (!query.includeArchived()) {
@@ -57,15 +57,16 @@ public class CompanyQueryHandler {
     if (query.industry() != null) {
       where.add(COMPANY.INDUSTRY.eq(query.industry()));
     }
-    return Keyset.page(
-        db,
-        COMPANY,
-        List.of(COMPANY.asterisk()),
-        DSL.and(where),
-        sortKey(query.page().sort()),
-        COMPANY.ID,
-        query.page(),
-        CompanyQueryHandler::view);
+    return CompanyPage.of(
+        Keyset.page(
+            db,
+            COMPANY,
+            List.of(COMPANY.asterisk()),
+            DSL.and(where),
+            sortKey(query.page().sort()),
+            COMPANY.ID,
+            query.page(),
+            CompanyQueryHandler::view));
   }
 
   private static Field<?> sortKey(ListRequest.Sort sort) {

@@ -1,6 +1,7 @@
 package dev.crm.query.contact;
 
 import dev.crm.query.shared.ListRequest;
+import dev.crm.query.shared.Page;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -41,4 +42,15 @@ public final class ContactQueries {
       OffsetDateTime updatedAt) {}
 
   public record OptInsView(boolean email, boolean sms, boolean call) {}
+
+  /** One page of contact rows; {@code nextCursor} is {@code null} on the last page. */
+  public record ContactPage(List<ContactView> items, String nextCursor) {
+    public ContactPage {
+      items = List.copyOf(items);
+    }
+
+    static ContactPage of(Page<ContactView> page) {
+      return new ContactPage(page.items(), page.nextCursor());
+    }
+  }
 }

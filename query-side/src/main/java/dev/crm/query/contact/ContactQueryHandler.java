@@ -4,6 +4,7 @@ import static dev.crm.db.jooq.Tables.CONTACT;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crm.query.contact.ContactQueries.ContactPage;
 import dev.crm.query.contact.ContactQueries.ContactView;
 import dev.crm.query.contact.ContactQueries.FindContactById;
 import dev.crm.query.contact.ContactQueries.ListContacts;
@@ -11,7 +12,6 @@ import dev.crm.query.contact.ContactQueries.OptInsView;
 import dev.crm.query.shared.Ids;
 import dev.crm.query.shared.Keyset;
 import dev.crm.query.shared.ListRequest;
-import dev.crm.query.shared.Page;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public class ContactQueryHandler {
   }
 
   @QueryHandler
-  public Page<ContactView> handle(ListContacts query) {
+  public ContactPage handle(ListContacts query) {
     List<Condition> where = new ArrayList<>();
     where.add(CONTACT.TENANT_ID.eq(UUID.fromString(query.tenantId())));
     if (!query.includeArchived()) {
@@ -70,15 +70,16 @@ public class ContactQueryHandler {
     if (query.tag() != null) {
       where.add(CONTACT.TAGS.contains(new String[] {query.tag()}));
     }
-    return Keyset.page(
-        db,
-        CONTACT,
-        COLUMNS,
-        org.jooq.impl.DSL.and(where),
-        sortKey(query.page().sort()),
-        CONTACT.ID,
-        query.page(),
-        ContactQueryHandler::view);
+    return ContactPage.of(
+        Keyset.page(
+            db,
+            CONTACT,
+            COLUMNS,
+            org.jooq.impl.DSL.and(where),
+            sortKey(query.page().sort()),
+            CONTACT.ID,
+            query.page(),
+            ContactQueryHandler::view));
   }
 
   private static Field<?> sortKey(ListRequest.Sort sort) {
