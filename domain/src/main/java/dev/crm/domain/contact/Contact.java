@@ -39,7 +39,8 @@ import org.axonframework.modelling.command.AggregateLifecycle;
 
 /**
  * A person the tenant does business with. Owns its details, funnel stage, tags and company link;
- * primary-email uniqueness spans contacts, so it is claimed through {@link PrimaryEmails}.
+ * primary-email uniqueness spans contacts, so it is claimed through {@link PrimaryEmails}, and the
+ * linked company must be one of the tenant's, which {@link Companies} answers.
  */
 public class Contact {
   private static final String TYPE = "contact";
@@ -74,7 +75,7 @@ public class Contact {
   }
 
   @CommandHandler
-  public Contact(CreateContact cmd, PrimaryEmails primaryEmails) {
+  public Contact(CreateContact cmd, PrimaryEmails primaryEmails, Companies companies) {
     String email = Fields.requireEmail("email", cmd.primaryEmail());
     List<String> others = otherEmails(cmd.otherEmails());
     List<String> validPhones = phones(cmd.phones());
@@ -85,6 +86,7 @@ public class Contact {
     Integer score = leadScore(cmd.leadScore());
     Set<String> validTags = Fields.tags("tags", cmd.tags());
     Map<String, String> fields = Fields.customFields("customFields", cmd.customFields());
+    requireCompanyOfTenant(companies, cmd.tenantId(), company);
 
     primaryEmails.claim(cmd.tenantId(), email, cmd.contactId());
     apply(
@@ -183,9 +185,10 @@ public class Contact {
   }
 
   @CommandHandler
-  public Long handle(LinkContactToCompany cmd) {
+  public Long handle(LinkContactToCompany cmd, Companies companies) {
     requireChangeable(cmd.tenantId());
     String company = Fields.requireText("companyId", cmd.companyId());
+    requireCompanyOfTenant(companies, tenantId, company);
     if (!company.equals(companyId)) {
       apply(new ContactLinkedToCompany(contactId, tenantId, company, cmd.at()));
     }
@@ -309,6 +312,14 @@ public class Contact {
     TenantGuard.requireSameTenant(tenantId, commandTenant, TYPE, contactId);
     if (archived) {
       throw new AggregateArchived(TYPE, contactId);
+    }
+  }
+
+  /** A contact may reference only an existing company of its own tenant, archived or not. */
+  private static void requireCompanyOfTenant(
+      Companies companies, String tenantId, String companyId) {
+    if (companyId != null && !companies.existsInTenant(tenantId, companyId)) {
+      throw new InvalidField("companyId", "is not a company of this tenant");
     }
   }
 

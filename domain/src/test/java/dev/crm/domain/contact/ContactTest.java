@@ -47,6 +47,10 @@ class ContactTest {
   private static final String OTHER_TENANT = "tenant-b";
   private static final String ID = "contact-1";
   private static final String EMAIL = "ada@example.com";
+
+  /** A company of {@link #OTHER_TENANT}: it exists, but not for {@link #TENANT}. */
+  private static final String FOREIGN_COMPANY = "company-b";
+
   private static final Instant CREATED_AT = Instant.parse("2025-03-01T09:00:00Z");
   private static final Instant AT = Instant.parse("2025-03-02T10:00:00Z");
 
@@ -56,8 +60,14 @@ class ContactTest {
   @BeforeEach
   void setUp() {
     primaryEmails = new InMemoryPrimaryEmails();
+    var companies =
+        new InMemoryCompanies()
+            .add(TENANT, "company-1")
+            .add(TENANT, "company-2")
+            .add(OTHER_TENANT, FOREIGN_COMPANY);
     fixture = new AggregateTestFixture<>(Contact.class);
     fixture.registerInjectableResource(primaryEmails);
+    fixture.registerInjectableResource(companies);
   }
 
   // --- create ---------------------------------------------------------------------------------
@@ -247,6 +257,30 @@ class ContactTest {
                 CREATED_AT))
         .expectException(invalidField("customFields"))
         .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactForUnknownCompany() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createForCompany("company-404"))
+        .expectException(invalidField("companyId"))
+        .expectExceptionMessage("companyId: is not a company of this tenant")
+        .expectNoEvents();
+
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isNull();
+  }
+
+  @Test
+  void cannotCreateContactForAnotherTenantsCompany() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createForCompany(FOREIGN_COMPANY))
+        .expectException(invalidField("companyId"))
+        .expectExceptionMessage("companyId: is not a company of this tenant")
+        .expectNoEvents();
+
+    assertThat(primaryEmails.holderOf(TENANT, EMAIL)).isNull();
   }
 
   @Test
@@ -580,6 +614,26 @@ class ContactTest {
   }
 
   @Test
+  void cannotLinkContactToUnknownCompany() {
+    fixture
+        .given(created())
+        .when(new LinkContactToCompany(ID, TENANT, null, "company-404", AT))
+        .expectException(invalidField("companyId"))
+        .expectExceptionMessage("companyId: is not a company of this tenant")
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotLinkContactToAnotherTenantsCompany() {
+    fixture
+        .given(created())
+        .when(new LinkContactToCompany(ID, TENANT, null, FOREIGN_COMPANY, AT))
+        .expectException(invalidField("companyId"))
+        .expectExceptionMessage("companyId: is not a company of this tenant")
+        .expectNoEvents();
+  }
+
+  @Test
   void unlinkingContactNamesTheCompanyItLeft() {
     fixture
         .given(created(), new ContactLinkedToCompany(ID, TENANT, "company-1", AT))
@@ -744,6 +798,25 @@ class ContactTest {
         null,
         leadScore,
         tags,
+        null,
+        null,
+        CREATED_AT);
+  }
+
+  private static CreateContact createForCompany(String companyId) {
+    return new CreateContact(
+        ID,
+        TENANT,
+        null,
+        null,
+        EMAIL,
+        null,
+        null,
+        companyId,
+        null,
+        null,
+        null,
+        null,
         null,
         null,
         CREATED_AT);

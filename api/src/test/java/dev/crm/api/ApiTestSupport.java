@@ -1,0 +1,195 @@
+package dev.crm.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crm.db.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntSupplier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the whole service on a random port against the real PostgreSQL and talks to it over HTTP, as
+ * a client would. Each test makes its own tenants, so tests never see each other's data.
+ */
+@SpringBootTest(
+    classes = CrmApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ApiTestSupport {
+  /** The platform-admin key of the test installation, as CRM_BOOTSTRAP_ADMIN_KEY would set it. */
+  protected static final String PLATFORM_KEY = "test-platform-admin-key-0123456789";
+
+  protected static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  @LocalServerPort protected int port;
+
+  @DynamicPropertySource
+  static void realServices(DynamicPropertyRegistry registry) {
+    TestDatabase.Coordinates db = TestDatabase.get();
+    registry.add("spring.datasource.url", db::url);
+    registry.add("spring.datasource.username", db::user);
+    registry.add("spring.datasource.password", db::password);
+    registry.add("CRM_BOOTSTRAP_ADMIN_KEY", () -> PLATFORM_KEY);
+  }
+
+  /** An HTTP answer: status, headers and the body parsed as JSON (or null when empty). */
+  public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+    public JsonNode json() {
+      return body == null || body.isBlank() ? null : JSON.readTree(body);
+    }
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
+    public String contentType() {
+      return header("Content-Type");
+    }
+  }
+
+  /** A request builder bound to one API key. */
+  public static final class Client {
+    private final IntSupplier port;
+    private final String key;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    public Client(IntSupplier port, String key) {
+      this.port = port;
+      this.key = key;
+    }
+
+    /** A client for the same service with another key. */
+    public Client withKey(String otherKey) {
+      return new Client(port, otherKey);
+    }
+
+    /** The API key this client sends. */
+    public String key() {
+      return key;
+    }
+
+    public Client header(String name, String value) {
+      Client copy = new Client(port, key);
+      copy.headers.putAll(headers);
+      copy.headers.put(name, value);
+      return copy;
+    }
+
+    public Response get(String path) {
+      return send("GET", path, null);
+    }
+
+    public Response post(String path, Object body) {
+      return send("POST", path, body);
+    }
+
+    public Response put(String path, Object body) {
+      return send("PUT", path, body);
+    }
+
+    public Response patch(String path, Object body) {
+      return send("PATCH", path, body);
+    }
+
+    public Response delete(String path) {
+      return send("DELETE", path, null);
+    }
+
+    public Response send(String method, String path, Object body) {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(
+                          body instanceof String s ? s : JSON.writeValueAsString(body)));
+      if (key != null) {
+        request.header("Authorization", "Bearer " + key);
+      }
+      if (body != null) {
+        request.header("Content-Type", "application/json");
+      }
+      headers.forEach(request::header);
+      try {
+        HttpResponse<String> response =
+            CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.headers(), response.body());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A fresh tenant with one key per role. */
+  public record Tenant(String id, Client admin, Client editor, Client viewer) {}
+
+  protected Client as(String key) {
+    return new Client(() -> port, key);
+  }
+
+  protected Client anonymous() {
+    return as(null);
+  }
+
+  protected Client platformAdmin() {
+    return as(PLATFORM_KEY);
+  }
+
+  protected Tenant newTenant() {
+    return newTenant(platformAdmin());
+  }
+
+  /** Creates a tenant through the API, with an admin, an editor and a viewer key. */
+  public static Tenant newTenant(Client platformAdmin) {
+    Response created =
+        platformAdmin.post("/api/v1/admin/tenants", Map.of("name", "Tenant " + UUID.randomUUID()));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    Client admin = platformAdmin.withKey(created.json().get("adminKey").asString());
+    return new Tenant(
+        created.json().get("id").asString(),
+        admin,
+        admin.withKey(issueKey(admin, "editor")),
+        admin.withKey(issueKey(admin, "viewer")));
+  }
+
+  protected static String issueKey(Client admin, String role) {
+    Response key = admin.post("/api/v1/api-keys", Map.of("name", role + " key", "role", role));
+    assertThat(key.status()).as(key.body()).isEqualTo(201);
+    return key.json().get("key").asString();
+  }
+
+  /** Creates a record and returns its id, asserting the 201 a client relies on. */
+  public static String create(Client client, String path, Object body) {
+    Response r = client.post(path, body);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asString();
+  }
+
+  public static Map<String, Object> contact(String email) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("firstName", "John");
+    body.put("lastName", "Smith");
+    body.put("email", email);
+    return body;
+  }
+
+  public static String uniqueEmail() {
+    return "p" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+  }
+}
