@@ -1,6 +1,7 @@
 package dev.crm.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.crm.db.TestDatabase;
 import java.io.IOException;
@@ -8,9 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -179,6 +182,24 @@ public abstract class ApiTestSupport {
     Response r = client.post(path, body);
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return r.json().get("id").asString();
+  }
+
+  /** Projections are asynchronous; a read that follows a write waits at most this long. */
+  public static final Duration PROJECTION = Duration.ofSeconds(10);
+
+  /** Reads {@code path} until the read model shows {@code version}; answers that read. */
+  public static Response awaitVersion(Client client, String path, long version) {
+    AtomicReference<Response> last = new AtomicReference<>();
+    await()
+        .atMost(PROJECTION)
+        .untilAsserted(
+            () -> {
+              Response r = client.get(path);
+              last.set(r);
+              assertThat(r.status()).as(r.body()).isEqualTo(200);
+              assertThat(r.json().get("version").asLong()).isEqualTo(version);
+            });
+    return last.get();
   }
 
   public static Map<String, Object> contact(String email) {

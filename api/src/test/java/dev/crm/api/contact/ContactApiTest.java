@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crm.api.ApiTestSupport;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /** Contacts over HTTP, from command to event store to read table and back. */
 class ContactApiTest extends ApiTestSupport {
-  /** Projections are asynchronous; a read that follows a write waits at most this long. */
-  private static final Duration PROJECTION = Duration.ofSeconds(10);
-
-  private Response awaitVersion(Client client, String id, long version) {
-    Response[] last = new Response[1];
-    await()
-        .atMost(PROJECTION)
-        .untilAsserted(
-            () -> {
-              last[0] = client.get("/api/v1/contacts/" + id);
-              assertThat(last[0].status()).isEqualTo(200);
-              assertThat(last[0].json().get("version").asLong()).isEqualTo(version);
-            });
-    return last[0];
+  private static Response awaitContact(Client client, String id, long version) {
+    return ApiTestSupport.awaitVersion(client, "/api/v1/contacts/" + id, version);
   }
 
   @Test
@@ -47,7 +34,7 @@ class ContactApiTest extends ApiTestSupport {
     String id = created.json().get("id").asString();
     assertThat(created.header("Location")).isEqualTo("/api/v1/contacts/" + id);
     assertThat(created.json().get("version").asLong()).isZero();
-    JsonNode read = awaitVersion(t.viewer(), id, 0).json();
+    JsonNode read = awaitContact(t.viewer(), id, 0).json();
     assertThat(read.get("companyId").asString()).isEqualTo(company);
     assertThat(read.get("lifecycleStage").asString()).isEqualTo("LEAD");
     assertThat(read.get("tags").get(0).asString()).isEqualTo("vip");
@@ -61,7 +48,7 @@ class ContactApiTest extends ApiTestSupport {
   void patchWithCurrentVersionIsReadBackWithNewEtag() {
     Tenant t = newTenant();
     String id = create(t.editor(), "/api/v1/contacts", contact(uniqueEmail()));
-    awaitVersion(t.editor(), id, 0);
+    awaitContact(t.editor(), id, 0);
 
     Response patched =
         t.editor()
@@ -70,7 +57,7 @@ class ContactApiTest extends ApiTestSupport {
 
     assertThat(patched.status()).as(patched.body()).isEqualTo(200);
     assertThat(patched.json().get("version").asLong()).isEqualTo(1);
-    Response read = awaitVersion(t.viewer(), id, 1);
+    Response read = awaitContact(t.viewer(), id, 1);
     assertThat(read.header("ETag")).isEqualTo("\"1\"");
     assertThat(read.json().get("firstName").asString()).isEqualTo("Jon");
     assertThat(read.json().get("lastName").asString()).isEqualTo("Smith");
@@ -90,7 +77,7 @@ class ContactApiTest extends ApiTestSupport {
 
     assertThat(stale.status()).isIn(409, 412);
     assertThat(stale.contentType()).startsWith("application/problem+json");
-    assertThat(awaitVersion(t.viewer(), id, 1).json().get("firstName").asString())
+    assertThat(awaitContact(t.viewer(), id, 1).json().get("firstName").asString())
         .isEqualTo("Jane");
   }
 
@@ -167,7 +154,7 @@ class ContactApiTest extends ApiTestSupport {
     Tenant a = newTenant();
     Tenant b = newTenant();
     String id = create(a.editor(), "/api/v1/contacts", contact(uniqueEmail()));
-    awaitVersion(a.viewer(), id, 0);
+    awaitContact(a.viewer(), id, 0);
 
     assertThat(b.viewer().get("/api/v1/contacts/" + id).status()).isEqualTo(404);
     assertThat(b.editor().patch("/api/v1/contacts/" + id, Map.of("firstName", "X")).status())
@@ -219,7 +206,7 @@ class ContactApiTest extends ApiTestSupport {
     assertThat(t.editor().delete("/api/v1/contacts/" + id).status()).isEqualTo(200);
     Response refused = t.editor().patch("/api/v1/contacts/" + id, Map.of("firstName", "X"));
     assertThat(refused.status()).isEqualTo(409);
-    awaitVersion(t.viewer(), id, 1);
+    awaitContact(t.viewer(), id, 1);
     assertThat(t.viewer().get("/api/v1/contacts").json().get("items")).isEmpty();
     assertThat(t.viewer().get("/api/v1/contacts?includeArchived=true").json().get("items"))
         .hasSize(1);
@@ -246,7 +233,7 @@ class ContactApiTest extends ApiTestSupport {
     assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
     assertThat(otherBody.status()).isEqualTo(422);
     String id = first.json().get("id").asString();
-    awaitVersion(t.viewer(), id, 0);
+    awaitContact(t.viewer(), id, 0);
     assertThat(t.viewer().get("/api/v1/contacts").json().get("items")).hasSize(1);
   }
 
@@ -263,7 +250,7 @@ class ContactApiTest extends ApiTestSupport {
         t.editor().put("/api/v1/contacts/" + id + "/company", Map.of("companyId", company));
 
     assertThat(linked.json().get("version").asLong()).isEqualTo(4);
-    JsonNode read = awaitVersion(t.viewer(), id, 4).json();
+    JsonNode read = awaitContact(t.viewer(), id, 4).json();
     assertThat(read.get("lifecycleStage").asString()).isEqualTo("CUSTOMER");
     assertThat(read.get("tags").toString()).isEqualTo("[\"a\",\"b\"]");
     assertThat(read.get("companyId").asString()).isEqualTo(company);

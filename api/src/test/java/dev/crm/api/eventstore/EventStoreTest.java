@@ -123,13 +123,7 @@ class EventStoreTest extends ApiTestSupport {
     Tenant t = newTenant();
     String id = create(t.editor(), "/api/v1/contacts", contact(uniqueEmail()));
     t.editor().patch("/api/v1/contacts/" + id, Map.of("firstName", "Before"));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(t.viewer().get("/api/v1/contacts/" + id).json().get("version").asLong())
-                    .isEqualTo(1));
-    String updatedAt = t.viewer().get("/api/v1/contacts/" + id).json().get("updatedAt").asString();
+    ApiTestSupport.awaitVersion(t.viewer(), "/api/v1/contacts/" + id, 1);
     PooledStreamingEventProcessor processor =
         processing
             .eventProcessor("contact-table", PooledStreamingEventProcessor.class)
@@ -144,6 +138,9 @@ class EventStoreTest extends ApiTestSupport {
         .isNotEmpty()
         .allSatisfy(type -> assertThat(type).endsWith("ReplayToken"));
     processor.start();
+    // A replay ends with the first event past the reset position, so write one.
+    assertThat(t.editor().patch("/api/v1/contacts/" + id, Map.of("firstName", "After")).status())
+        .isEqualTo(200);
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -154,18 +151,12 @@ class EventStoreTest extends ApiTestSupport {
               assertThat(processor.processingStatus()).isNotEmpty();
               assertThat(processor.processingStatus().values())
                   .allSatisfy(status -> assertThat(status.isReplaying()).isFalse());
+              Response read = t.viewer().get("/api/v1/contacts/" + id);
+              assertThat(read.status()).isEqualTo(200);
+              assertThat(read.json().get("version").asLong()).isEqualTo(2);
+              assertThat(read.json().get("firstName").asString()).isEqualTo("After");
+              assertThat(read.json().get("lastName").asString()).isEqualTo("Smith");
             });
-    Response read = t.viewer().get("/api/v1/contacts/" + id);
-    assertThat(read.json().get("version").asLong()).isEqualTo(1);
-    assertThat(read.json().get("updatedAt").asString()).isEqualTo(updatedAt);
-    t.editor().patch("/api/v1/contacts/" + id, Map.of("firstName", "After"));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        t.viewer().get("/api/v1/contacts/" + id).json().get("firstName").asString())
-                    .isEqualTo("After"));
   }
 
   /** The key id is the middle part of {@code crm_<id>_<secret>}. */

@@ -3,41 +3,67 @@ package dev.crm.command.shared;
 import dev.crm.domain.campaign.Campaign;
 import dev.crm.domain.company.Company;
 import dev.crm.domain.contact.Contact;
-import java.util.Map;
+import java.util.List;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventsourcing.AggregateFactory;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.GenericAggregateFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Registers the aggregates with Axon. The domain carries no Spring stereotype, so registration
- * happens here, together with a snapshot trigger per aggregate type: after that many events the
- * aggregate is snapshotted and loads from the snapshot plus the few events after it.
+ * happens here, with a snapshot trigger per aggregate type: after that many events the aggregate is
+ * snapshotted and loads from the snapshot plus the few events after it.
+ *
+ * <p>The factories are beans because Axon's Spring snapshotter finds aggregate types through {@link
+ * AggregateFactory} beans; without them it refuses to snapshot ("Aggregate Type is unknown").
+ * {@code EventStoreTest} checks that snapshots are written.
  */
 @Configuration(proxyBeanMethods = false)
 public class AggregateRegistrations {
 
   @Bean
+  public AggregateFactory<Contact> contactFactory() {
+    return new GenericAggregateFactory<>(Contact.class);
+  }
+
+  @Bean
+  public AggregateFactory<Company> companyFactory() {
+    return new GenericAggregateFactory<>(Company.class);
+  }
+
+  @Bean
+  public AggregateFactory<Campaign> campaignFactory() {
+    return new GenericAggregateFactory<>(Campaign.class);
+  }
+
+  /** One aggregate type with its factory and snapshot threshold. */
+  private record Registration<T>(AggregateFactory<T> factory, int snapshotEvery) {
+    void register(org.axonframework.config.Configurer configurer) {
+      configurer.configureAggregate(
+          AggregateConfigurer.defaultConfiguration(factory.getAggregateType())
+              .configureAggregateFactory(c -> factory)
+              .configureSnapshotTrigger(
+                  c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)));
+    }
+  }
+
+  @Bean
   public ConfigurerModule aggregates(
+      AggregateFactory<Contact> contactFactory,
+      AggregateFactory<Company> companyFactory,
+      AggregateFactory<Campaign> campaignFactory,
       @Value("${crm.snapshots.contact-every:100}") int contactEvery,
       @Value("${crm.snapshots.company-every:100}") int companyEvery,
       @Value("${crm.snapshots.campaign-every:50}") int campaignEvery) {
-    Map<Class<?>, Integer> snapshotEvery =
-        Map.of(
-            Contact.class,
-            contactEvery,
-            Company.class,
-            companyEvery,
-            Campaign.class,
-            campaignEvery);
-    return configurer ->
-        snapshotEvery.forEach(
-            (type, every) ->
-                configurer.configureAggregate(
-                    AggregateConfigurer.defaultConfiguration(type)
-                        .configureSnapshotTrigger(
-                            c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), every))));
+    List<Registration<?>> registrations =
+        List.of(
+            new Registration<>(contactFactory, contactEvery),
+            new Registration<>(companyFactory, companyEvery),
+            new Registration<>(campaignFactory, campaignEvery));
+    return configurer -> registrations.forEach(r -> r.register(configurer));
   }
 }
