@@ -9,6 +9,9 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventsourcing.AggregateFactory;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.GenericAggregateFactory;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.modelling.command.inspection.AnnotatedAggregateMetaModelFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,18 +29,34 @@ import org.springframework.context.annotation.Configuration;
 public class AggregateRegistrations {
 
   @Bean
-  public AggregateFactory<Contact> contactFactory() {
-    return new GenericAggregateFactory<>(Contact.class);
+  public AggregateFactory<Contact> contactFactory(
+      ParameterResolverFactory parameterResolvers, HandlerDefinition handlerDefinition) {
+    return factory(Contact.class, parameterResolvers, handlerDefinition);
   }
 
   @Bean
-  public AggregateFactory<Company> companyFactory() {
-    return new GenericAggregateFactory<>(Company.class);
+  public AggregateFactory<Company> companyFactory(
+      ParameterResolverFactory parameterResolvers, HandlerDefinition handlerDefinition) {
+    return factory(Company.class, parameterResolvers, handlerDefinition);
   }
 
   @Bean
-  public AggregateFactory<Campaign> campaignFactory() {
-    return new GenericAggregateFactory<>(Campaign.class);
+  public AggregateFactory<Campaign> campaignFactory(
+      ParameterResolverFactory parameterResolvers, HandlerDefinition handlerDefinition) {
+    return factory(Campaign.class, parameterResolvers, handlerDefinition);
+  }
+
+  /**
+   * Inspects the aggregate with Spring's parameter resolvers: command handlers take ports such as
+   * {@code PrimaryEmails} that only Spring beans can satisfy.
+   */
+  private static <T> AggregateFactory<T> factory(
+      Class<T> type,
+      ParameterResolverFactory parameterResolvers,
+      HandlerDefinition handlerDefinition) {
+    return new GenericAggregateFactory<>(
+        AnnotatedAggregateMetaModelFactory.inspectAggregate(
+            type, parameterResolvers, handlerDefinition));
   }
 
   /** One aggregate type with its factory and snapshot threshold. */
