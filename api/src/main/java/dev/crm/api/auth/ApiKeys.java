@@ -133,11 +133,6 @@ public class ApiKeys {
     lookups.invalidate(BOOTSTRAP_ID);
   }
 
-  boolean platformKeyExists() {
-    return db.fetchExists(
-        API_KEY, API_KEY.ROLE.eq(Role.PLATFORM_ADMIN.dbName()), API_KEY.REVOKED_AT.isNull());
-  }
-
   private void insert(String id, String tenantId, String name, Role role, byte[] hash) {
     db.insertInto(API_KEY)
         .set(API_KEY.ID, id)

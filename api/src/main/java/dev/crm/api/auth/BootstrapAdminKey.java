@@ -13,8 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Makes sure someone can create the first tenant. With {@code CRM_BOOTSTRAP_ADMIN_KEY} set, that
- * value is the platform-admin key. Without it, the first start issues one and writes it to a file
- * readable only by the service's user; the log names the file, never the key.
+ * value is the platform-admin key. Without it, a start that finds no key file issues a key and
+ * writes it to that file, readable only by the service's user; the log names the file, never the
+ * key. Production installations set the variable; the file is for local use.
  */
 @Component
 class BootstrapAdminKey implements ApplicationRunner {
@@ -47,11 +48,11 @@ class BootstrapAdminKey implements ApplicationRunner {
       log.info("Platform-admin key taken from CRM_BOOTSTRAP_ADMIN_KEY");
       return;
     }
-    if (keys.platformKeyExists()) {
+    Path file = keyFile.toAbsolutePath();
+    if (Files.exists(file)) {
       return;
     }
-    ApiKeys.IssuedKey issued = keys.issue(null, "generated at first start", Role.PLATFORM_ADMIN);
-    Path file = keyFile.toAbsolutePath();
+    ApiKeys.IssuedKey issued = keys.issue(null, "generated at start", Role.PLATFORM_ADMIN);
     Files.createDirectories(file.getParent());
     Files.deleteIfExists(file);
     Files.createFile(
