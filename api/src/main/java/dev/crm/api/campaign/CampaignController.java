@@ -6,7 +6,6 @@ import dev.crm.api.auth.Caller;
 import dev.crm.api.shared.CommandResult;
 import dev.crm.api.shared.Commands;
 import dev.crm.api.shared.Idempotency;
-import dev.crm.api.shared.Ids;
 import dev.crm.api.shared.ListParams;
 import dev.crm.api.shared.Queries;
 import dev.crm.api.shared.Versions;
@@ -29,10 +28,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.function.Function;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -54,17 +50,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/campaigns")
 @Tag(name = "Campaigns")
 public class CampaignController {
+  private static final String TYPE = "campaign";
+  private static final String COLLECTION = "/api/v1/campaigns";
+
   private final Commands commands;
   private final Queries queries;
   private final Idempotency idempotency;
-  private final Clock clock;
 
-  public CampaignController(
-      Commands commands, Queries queries, Idempotency idempotency, Clock clock) {
+  public CampaignController(Commands commands, Queries queries, Idempotency idempotency) {
     this.commands = commands;
     this.queries = queries;
     this.idempotency = idempotency;
-    this.clock = clock;
   }
 
   record CreateCampaignRequest(
@@ -73,9 +69,6 @@ public class CampaignController {
       @Size(max = 5000) String description) {}
 
   record ScheduleRequest(@NotNull Instant startAt) {}
-
-  /** The campaign's identity for a state step: id, tenant, expected version, time. */
-  private record Step(String id, String tenantId, Long expectedVersion, Instant at) {}
 
   @PostMapping
   @Operation(summary = "Create a campaign in draft")
@@ -96,10 +89,8 @@ public class CampaignController {
                     body.name(),
                     body.channel(),
                     body.description(),
-                    clock.instant()));
-    return ResponseEntity.created(URI.create("/api/v1/campaigns/" + result.id()))
-        .header(HttpHeaders.ETAG, Versions.etag(result.version()))
-        .body(result);
+                    commands.now()));
+    return Commands.created(COLLECTION, result);
   }
 
   @GetMapping("/{id}")
@@ -109,7 +100,7 @@ public class CampaignController {
     CampaignView view =
         queries
             .find(new FindCampaignById(caller.requireTenant(), id), CampaignView.class)
-            .orElseThrow(() -> new AggregateNotFound("campaign", id));
+            .orElseThrow(() -> new AggregateNotFound(TYPE, id));
     return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
   }
 
@@ -139,13 +130,14 @@ public class CampaignController {
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @Valid @RequestBody ScheduleRequest body) {
-    return step(
+    return commands.change(
         caller,
+        TYPE,
         id,
         ifMatch,
-        s ->
+        t ->
             new ScheduleCampaign(
-                s.id(), s.tenantId(), s.expectedVersion(), body.startAt(), s.at()));
+                t.id(), t.tenantId(), t.expectedVersion(), body.startAt(), t.at()));
   }
 
   @PostMapping("/{id}/launch")
@@ -154,11 +146,12 @@ public class CampaignController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return step(
+    return commands.change(
         caller,
+        TYPE,
         id,
         ifMatch,
-        s -> new LaunchCampaign(s.id(), s.tenantId(), s.expectedVersion(), s.at()));
+        t -> new LaunchCampaign(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 
   @PostMapping("/{id}/pause")
@@ -167,11 +160,12 @@ public class CampaignController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return step(
+    return commands.change(
         caller,
+        TYPE,
         id,
         ifMatch,
-        s -> new PauseCampaign(s.id(), s.tenantId(), s.expectedVersion(), s.at()));
+        t -> new PauseCampaign(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 
   @PostMapping("/{id}/resume")
@@ -180,11 +174,12 @@ public class CampaignController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return step(
+    return commands.change(
         caller,
+        TYPE,
         id,
         ifMatch,
-        s -> new ResumeCampaign(s.id(), s.tenantId(), s.expectedVersion(), s.at()));
+        t -> new ResumeCampaign(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 
   @PostMapping("/{id}/complete")
@@ -193,11 +188,12 @@ public class CampaignController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return step(
+    return commands.change(
         caller,
+        TYPE,
         id,
         ifMatch,
-        s -> new CompleteCampaign(s.id(), s.tenantId(), s.expectedVersion(), s.at()));
+        t -> new CompleteCampaign(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 
   @PostMapping("/{id}/cancel")
@@ -206,18 +202,11 @@ public class CampaignController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return step(
+    return commands.change(
         caller,
+        TYPE,
         id,
         ifMatch,
-        s -> new CancelCampaign(s.id(), s.tenantId(), s.expectedVersion(), s.at()));
-  }
-
-  private ResponseEntity<CommandResult> step(
-      Caller caller, String id, String ifMatch, Function<Step, Object> command) {
-    String campaignId = Ids.path("campaign", id);
-    Step step =
-        new Step(campaignId, caller.requireTenant(), Versions.expected(ifMatch), clock.instant());
-    return Versions.ok(commands.update(caller, campaignId, command.apply(step)));
+        t -> new CancelCampaign(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 }

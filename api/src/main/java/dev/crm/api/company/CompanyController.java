@@ -6,7 +6,6 @@ import dev.crm.api.auth.Caller;
 import dev.crm.api.shared.CommandResult;
 import dev.crm.api.shared.Commands;
 import dev.crm.api.shared.Idempotency;
-import dev.crm.api.shared.Ids;
 import dev.crm.api.shared.ListParams;
 import dev.crm.api.shared.Queries;
 import dev.crm.api.shared.Versions;
@@ -30,8 +29,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.time.Clock;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -52,17 +49,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/companies")
 @Tag(name = "Companies")
 public class CompanyController {
+  private static final String TYPE = "company";
+  private static final String COLLECTION = "/api/v1/companies";
+
   private final Commands commands;
   private final Queries queries;
   private final Idempotency idempotency;
-  private final Clock clock;
 
-  public CompanyController(
-      Commands commands, Queries queries, Idempotency idempotency, Clock clock) {
+  public CompanyController(Commands commands, Queries queries, Idempotency idempotency) {
     this.commands = commands;
     this.queries = queries;
     this.idempotency = idempotency;
-    this.clock = clock;
   }
 
   record CreateCompanyRequest(
@@ -112,10 +109,8 @@ public class CompanyController {
                     body.status(),
                     body.priority(),
                     body.ownerId(),
-                    clock.instant()));
-    return ResponseEntity.created(URI.create("/api/v1/companies/" + result.id()))
-        .header(HttpHeaders.ETAG, Versions.etag(result.version()))
-        .body(result);
+                    commands.now()));
+    return Commands.created(COLLECTION, result);
   }
 
   @GetMapping("/{id}")
@@ -125,7 +120,7 @@ public class CompanyController {
     CompanyView view =
         queries
             .find(new FindCompanyById(caller.requireTenant(), id), CompanyView.class)
-            .orElseThrow(() -> new AggregateNotFound("company", id));
+            .orElseThrow(() -> new AggregateNotFound(TYPE, id));
     return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
   }
 
@@ -159,15 +154,16 @@ public class CompanyController {
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @Valid @RequestBody UpdateCompanyRequest body) {
-    String companyId = Ids.path("company", id);
-    return Versions.ok(
-        commands.update(
-            caller,
-            companyId,
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t ->
             new UpdateCompany(
-                companyId,
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
+                t.id(),
+                t.tenantId(),
+                t.expectedVersion(),
                 body.name(),
                 body.domain(),
                 body.industry(),
@@ -177,7 +173,7 @@ public class CompanyController {
                 body.status(),
                 body.priority(),
                 body.ownerId(),
-                clock.instant())));
+                t.at()));
   }
 
   @DeleteMapping("/{id}")
@@ -186,13 +182,12 @@ public class CompanyController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    String companyId = Ids.path("company", id);
-    return Versions.ok(
-        commands.update(
-            caller,
-            companyId,
-            new ArchiveCompany(
-                companyId, caller.requireTenant(), Versions.expected(ifMatch), clock.instant())));
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t -> new ArchiveCompany(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 
   @PostMapping("/{id}/restore")
@@ -201,12 +196,11 @@ public class CompanyController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    String companyId = Ids.path("company", id);
-    return Versions.ok(
-        commands.update(
-            caller,
-            companyId,
-            new RestoreCompany(
-                companyId, caller.requireTenant(), Versions.expected(ifMatch), clock.instant())));
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t -> new RestoreCompany(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 }

@@ -32,9 +32,6 @@ import dev.crm.query.contact.ContactQueries.ListContacts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import java.net.URI;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.springframework.http.HttpHeaders;
@@ -57,17 +54,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/contacts")
 @Tag(name = "Contacts")
 public class ContactController {
+  private static final String TYPE = "contact";
+  private static final String COLLECTION = "/api/v1/contacts";
+
   private final Commands commands;
   private final Queries queries;
   private final Idempotency idempotency;
-  private final Clock clock;
 
-  public ContactController(
-      Commands commands, Queries queries, Idempotency idempotency, Clock clock) {
+  public ContactController(Commands commands, Queries queries, Idempotency idempotency) {
     this.commands = commands;
     this.queries = queries;
     this.idempotency = idempotency;
-    this.clock = clock;
   }
 
   @PostMapping
@@ -99,10 +96,8 @@ public class ContactController {
                     body.tags(),
                     body.optIns(),
                     body.customFields(),
-                    now()));
-    return ResponseEntity.created(URI.create("/api/v1/contacts/" + result.id()))
-        .header(HttpHeaders.ETAG, Versions.etag(result.version()))
-        .body(result);
+                    commands.now()));
+    return Commands.created(COLLECTION, result);
   }
 
   @GetMapping("/{id}")
@@ -112,7 +107,7 @@ public class ContactController {
     ContactView view =
         queries
             .find(new FindContactById(caller.requireTenant(), id), ContactView.class)
-            .orElseThrow(() -> new AggregateNotFound("contact", id));
+            .orElseThrow(() -> new AggregateNotFound(TYPE, id));
     return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
   }
 
@@ -148,14 +143,16 @@ public class ContactController {
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @Valid @RequestBody UpdateContactRequest body) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t ->
             new UpdateContactDetails(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
+                t.id(),
+                t.tenantId(),
+                t.expectedVersion(),
                 body.firstName(),
                 body.lastName(),
                 body.email(),
@@ -165,7 +162,7 @@ public class ContactController {
                 body.leadScore(),
                 body.optIns(),
                 body.customFields(),
-                now())));
+                t.at()));
   }
 
   @PostMapping("/{id}/stage")
@@ -175,16 +172,14 @@ public class ContactController {
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @Valid @RequestBody ChangeStageRequest body) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t ->
             new ChangeLifecycleStage(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
-                body.lifecycleStage(),
-                now())));
+                t.id(), t.tenantId(), t.expectedVersion(), body.lifecycleStage(), t.at()));
   }
 
   @PostMapping("/{id}/tags")
@@ -194,16 +189,12 @@ public class ContactController {
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @Valid @RequestBody TagsRequest body) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
-            new AddContactTags(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
-                body.tags(),
-                now())));
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t -> new AddContactTags(t.id(), t.tenantId(), t.expectedVersion(), body.tags(), t.at()));
   }
 
   @PostMapping("/{id}/tags/remove")
@@ -213,35 +204,29 @@ public class ContactController {
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @Valid @RequestBody TagsRequest body) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
-            new RemoveContactTags(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
-                body.tags(),
-                now())));
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t -> new RemoveContactTags(t.id(), t.tenantId(), t.expectedVersion(), body.tags(), t.at()));
   }
 
   @PutMapping("/{id}/company")
-  @Operation(summary = "Link the contact to a company")
+  @Operation(summary = "Link the contact to a company of the same tenant")
   public ResponseEntity<CommandResult> linkCompany(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @Valid @RequestBody CompanyLinkRequest body) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
-            new LinkContactToCompany(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
-                Ids.optional("companyId", body.companyId()),
-                now())));
+    String companyId = Ids.optional("companyId", body.companyId());
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t ->
+            new LinkContactToCompany(t.id(), t.tenantId(), t.expectedVersion(), companyId, t.at()));
   }
 
   @DeleteMapping("/{id}/company")
@@ -250,15 +235,12 @@ public class ContactController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
-            new UnlinkContactFromCompany(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
-                now())));
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t -> new UnlinkContactFromCompany(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 
   @DeleteMapping("/{id}")
@@ -267,15 +249,12 @@ public class ContactController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
-            new ArchiveContact(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
-                now())));
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t -> new ArchiveContact(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 
   @PostMapping("/{id}/restore")
@@ -284,18 +263,11 @@ public class ContactController {
       @AuthenticationPrincipal Caller caller,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return Versions.ok(
-        commands.update(
-            caller,
-            Ids.path("contact", id),
-            new RestoreContact(
-                Ids.path("contact", id),
-                caller.requireTenant(),
-                Versions.expected(ifMatch),
-                now())));
-  }
-
-  private Instant now() {
-    return clock.instant();
+    return commands.change(
+        caller,
+        TYPE,
+        id,
+        ifMatch,
+        t -> new RestoreContact(t.id(), t.tenantId(), t.expectedVersion(), t.at()));
   }
 }

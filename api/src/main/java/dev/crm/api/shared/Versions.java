@@ -3,8 +3,6 @@ package dev.crm.api.shared;
 import dev.crm.domain.shared.InvalidField;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseEntity;
 
 /** ETag and If-Match: the entity tag of a record is its aggregate version. */
 public final class Versions {
@@ -26,9 +24,5 @@ public final class Versions {
       throw new InvalidField("If-Match", "must be an ETag this API issued, such as \"3\"");
     }
     return Long.parseLong(m.group(1));
-  }
-
-  public static ResponseEntity<CommandResult> ok(CommandResult result) {
-    return ResponseEntity.ok().header(HttpHeaders.ETAG, etag(result.version())).body(result);
   }
 }

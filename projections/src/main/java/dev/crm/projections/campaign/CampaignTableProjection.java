@@ -12,6 +12,7 @@ import dev.crm.domain.campaign.CampaignEvent.CampaignResumed;
 import dev.crm.domain.campaign.CampaignEvent.CampaignScheduled;
 import dev.crm.domain.campaign.CampaignState;
 import dev.crm.projections.shared.SortKeys;
+import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -109,15 +110,15 @@ public class CampaignTableProjection {
 
   private void update(
       String tenantId, String campaignId, long seq, Instant at, Map<Field<?>, Object> changes) {
-    Map<Field<?>, Object> all = new LinkedHashMap<>(changes);
-    all.put(CAMPAIGN.VERSION, seq);
-    all.put(CAMPAIGN.UPDATED_AT, at.atOffset(ZoneOffset.UTC));
-    db.update(CAMPAIGN)
-        .set(all)
-        .where(
-            CAMPAIGN.TENANT_ID.eq(UUID.fromString(tenantId)),
-            CAMPAIGN.ID.eq(UUID.fromString(campaignId)),
-            CAMPAIGN.VERSION.lt(seq))
-        .execute();
+    VersionGuard.Row row =
+        new VersionGuard.Row(
+            CAMPAIGN,
+            CAMPAIGN
+                .TENANT_ID
+                .eq(UUID.fromString(tenantId))
+                .and(CAMPAIGN.ID.eq(UUID.fromString(campaignId))),
+            CAMPAIGN.VERSION,
+            CAMPAIGN.UPDATED_AT);
+    VersionGuard.update(db, row, seq, at, changes);
   }
 }

@@ -8,6 +8,7 @@ import dev.crm.domain.company.CompanyEvent.CompanyCreated;
 import dev.crm.domain.company.CompanyEvent.CompanyRestored;
 import dev.crm.domain.company.CompanyEvent.CompanyUpdated;
 import dev.crm.projections.shared.SortKeys;
+import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -90,15 +91,15 @@ public class CompanyTableProjection {
 
   private void update(
       String tenantId, String companyId, long seq, Instant at, Map<Field<?>, Object> changes) {
-    Map<Field<?>, Object> all = new LinkedHashMap<>(changes);
-    all.put(COMPANY.VERSION, seq);
-    all.put(COMPANY.UPDATED_AT, at.atOffset(ZoneOffset.UTC));
-    db.update(COMPANY)
-        .set(all)
-        .where(
-            COMPANY.TENANT_ID.eq(UUID.fromString(tenantId)),
-            COMPANY.ID.eq(UUID.fromString(companyId)),
-            COMPANY.VERSION.lt(seq))
-        .execute();
+    VersionGuard.Row row =
+        new VersionGuard.Row(
+            COMPANY,
+            COMPANY
+                .TENANT_ID
+                .eq(UUID.fromString(tenantId))
+                .and(COMPANY.ID.eq(UUID.fromString(companyId))),
+            COMPANY.VERSION,
+            COMPANY.UPDATED_AT);
+    VersionGuard.update(db, row, seq, at, changes);
   }
 }

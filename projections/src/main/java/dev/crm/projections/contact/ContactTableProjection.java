@@ -15,6 +15,7 @@ import dev.crm.domain.contact.ContactEvent.ContactUnlinkedFromCompany;
 import dev.crm.domain.contact.ContactEvent.LifecycleStageChanged;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
+import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -168,16 +169,16 @@ public class ContactTableProjection {
   /** Applies the changes only if this event is newer than the row: replays are no-ops. */
   private void update(
       String tenantId, String contactId, long seq, Instant at, Map<Field<?>, Object> changes) {
-    Map<Field<?>, Object> all = new LinkedHashMap<>(changes);
-    all.put(CONTACT.VERSION, seq);
-    all.put(CONTACT.UPDATED_AT, at.atOffset(ZoneOffset.UTC));
-    db.update(CONTACT)
-        .set(all)
-        .where(
-            CONTACT.TENANT_ID.eq(UUID.fromString(tenantId)),
-            CONTACT.ID.eq(UUID.fromString(contactId)),
-            CONTACT.VERSION.lt(seq))
-        .execute();
+    VersionGuard.Row row =
+        new VersionGuard.Row(
+            CONTACT,
+            CONTACT
+                .TENANT_ID
+                .eq(UUID.fromString(tenantId))
+                .and(CONTACT.ID.eq(UUID.fromString(contactId))),
+            CONTACT.VERSION,
+            CONTACT.UPDATED_AT);
+    VersionGuard.update(db, row, seq, at, changes);
   }
 
   private static UUID uuid(String id) {
