@@ -1,5 +1,6 @@
 package dev.crm.api.shared;
 
+import dev.crm.command.imports.ImportJobs;
 import dev.crm.domain.campaign.InvalidCampaignTransition;
 import dev.crm.domain.contact.DuplicatePrimaryEmail;
 import dev.crm.domain.shared.AggregateArchived;
@@ -83,6 +84,11 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Idempotency.IdempotencyKeyReused.class)
   ProblemDetail keyReused(Idempotency.IdempotencyKeyReused e) {
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage());
+  }
+
+  @ExceptionHandler(ImportJobs.IdempotencyConflict.class)
+  ProblemDetail importKeyReused(ImportJobs.IdempotencyConflict e) {
     return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage());
   }
 

@@ -10,6 +10,9 @@ import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
 import dev.crm.db.jooq.tables.ContactEmailClaim;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
+import dev.crm.db.jooq.tables.ImportFileChunk;
+import dev.crm.db.jooq.tables.ImportJob;
+import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.Tenant;
 
 import java.util.Arrays;
@@ -65,6 +68,21 @@ public class DefaultSchema extends SchemaImpl {
     public final IdempotencyRecord IDEMPOTENCY_RECORD = IdempotencyRecord.IDEMPOTENCY_RECORD;
 
     /**
+     * The table <code>import_file_chunk</code>.
+     */
+    public final ImportFileChunk IMPORT_FILE_CHUNK = ImportFileChunk.IMPORT_FILE_CHUNK;
+
+    /**
+     * The table <code>import_job</code>.
+     */
+    public final ImportJob IMPORT_JOB = ImportJob.IMPORT_JOB;
+
+    /**
+     * The table <code>import_row_error</code>.
+     */
+    public final ImportRowError IMPORT_ROW_ERROR = ImportRowError.IMPORT_ROW_ERROR;
+
+    /**
      * The table <code>tenant</code>.
      */
     public final Tenant TENANT = Tenant.TENANT;
@@ -91,6 +109,9 @@ public class DefaultSchema extends SchemaImpl {
             Contact.CONTACT,
             ContactEmailClaim.CONTACT_EMAIL_CLAIM,
             IdempotencyRecord.IDEMPOTENCY_RECORD,
+            ImportFileChunk.IMPORT_FILE_CHUNK,
+            ImportJob.IMPORT_JOB,
+            ImportRowError.IMPORT_ROW_ERROR,
             Tenant.TENANT
         );
     }

@@ -9,6 +9,7 @@ import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
+import dev.crm.db.jooq.tables.ImportJob;
 
 import org.jooq.Index;
 import org.jooq.OrderField;
@@ -42,4 +43,7 @@ public class Indexes {
     public static final Index CONTACT_TAGS_IDX = Internal.createIndex(DSL.name("contact_tags_idx"), Contact.CONTACT, new OrderField[] { Contact.CONTACT.TAGS }, false);
     public static final Index CONTACT_UPDATED_IDX = Internal.createIndex(DSL.name("contact_updated_idx"), Contact.CONTACT, new OrderField[] { Contact.CONTACT.TENANT_ID, Contact.CONTACT.UPDATED_AT, Contact.CONTACT.ID }, false);
     public static final Index IDEMPOTENCY_RECORD_CREATED_IDX = Internal.createIndex(DSL.name("idempotency_record_created_idx"), IdempotencyRecord.IDEMPOTENCY_RECORD, new OrderField[] { IdempotencyRecord.IDEMPOTENCY_RECORD.CREATED_AT }, false);
+    public static final Index IMPORT_JOB_IDEMPOTENCY_IDX = Internal.createIndex(DSL.name("import_job_idempotency_idx"), ImportJob.IMPORT_JOB, new OrderField[] { ImportJob.IMPORT_JOB.TENANT_ID, ImportJob.IMPORT_JOB.IDEMPOTENCY_KEY }, true);
+    public static final Index IMPORT_JOB_RUNNABLE_IDX = Internal.createIndex(DSL.name("import_job_runnable_idx"), ImportJob.IMPORT_JOB, new OrderField[] { ImportJob.IMPORT_JOB.CREATED_AT }, false);
+    public static final Index IMPORT_JOB_TENANT_IDX = Internal.createIndex(DSL.name("import_job_tenant_idx"), ImportJob.IMPORT_JOB, new OrderField[] { ImportJob.IMPORT_JOB.TENANT_ID, ImportJob.IMPORT_JOB.CREATED_AT.desc(), ImportJob.IMPORT_JOB.ID }, false);
 }

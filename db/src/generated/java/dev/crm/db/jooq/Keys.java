@@ -10,6 +10,9 @@ import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
 import dev.crm.db.jooq.tables.ContactEmailClaim;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
+import dev.crm.db.jooq.tables.ImportFileChunk;
+import dev.crm.db.jooq.tables.ImportJob;
+import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.Tenant;
 import dev.crm.db.jooq.tables.records.ApiKeyRecord;
 import dev.crm.db.jooq.tables.records.CampaignRecord;
@@ -17,6 +20,9 @@ import dev.crm.db.jooq.tables.records.CompanyRecord;
 import dev.crm.db.jooq.tables.records.ContactEmailClaimRecord;
 import dev.crm.db.jooq.tables.records.ContactRecord;
 import dev.crm.db.jooq.tables.records.IdempotencyRecordRecord;
+import dev.crm.db.jooq.tables.records.ImportFileChunkRecord;
+import dev.crm.db.jooq.tables.records.ImportJobRecord;
+import dev.crm.db.jooq.tables.records.ImportRowErrorRecord;
 import dev.crm.db.jooq.tables.records.TenantRecord;
 
 import org.jooq.ForeignKey;
@@ -44,6 +50,9 @@ public class Keys {
     public static final UniqueKey<ContactRecord> CONTACT_PKEY = Internal.createUniqueKey(Contact.CONTACT, DSL.name("contact_pkey"), new TableField[] { Contact.CONTACT.TENANT_ID, Contact.CONTACT.ID }, true);
     public static final UniqueKey<ContactEmailClaimRecord> CONTACT_EMAIL_CLAIM_PKEY = Internal.createUniqueKey(ContactEmailClaim.CONTACT_EMAIL_CLAIM, DSL.name("contact_email_claim_pkey"), new TableField[] { ContactEmailClaim.CONTACT_EMAIL_CLAIM.TENANT_ID, ContactEmailClaim.CONTACT_EMAIL_CLAIM.EMAIL }, true);
     public static final UniqueKey<IdempotencyRecordRecord> IDEMPOTENCY_RECORD_PKEY = Internal.createUniqueKey(IdempotencyRecord.IDEMPOTENCY_RECORD, DSL.name("idempotency_record_pkey"), new TableField[] { IdempotencyRecord.IDEMPOTENCY_RECORD.TENANT_ID, IdempotencyRecord.IDEMPOTENCY_RECORD.IDEM_KEY }, true);
+    public static final UniqueKey<ImportFileChunkRecord> IMPORT_FILE_CHUNK_PKEY = Internal.createUniqueKey(ImportFileChunk.IMPORT_FILE_CHUNK, DSL.name("import_file_chunk_pkey"), new TableField[] { ImportFileChunk.IMPORT_FILE_CHUNK.JOB_ID, ImportFileChunk.IMPORT_FILE_CHUNK.SEQ }, true);
+    public static final UniqueKey<ImportJobRecord> IMPORT_JOB_PKEY = Internal.createUniqueKey(ImportJob.IMPORT_JOB, DSL.name("import_job_pkey"), new TableField[] { ImportJob.IMPORT_JOB.ID }, true);
+    public static final UniqueKey<ImportRowErrorRecord> IMPORT_ROW_ERROR_PKEY = Internal.createUniqueKey(ImportRowError.IMPORT_ROW_ERROR, DSL.name("import_row_error_pkey"), new TableField[] { ImportRowError.IMPORT_ROW_ERROR.JOB_ID, ImportRowError.IMPORT_ROW_ERROR.LINE }, true);
     public static final UniqueKey<TenantRecord> TENANT_PKEY = Internal.createUniqueKey(Tenant.TENANT, DSL.name("tenant_pkey"), new TableField[] { Tenant.TENANT.ID }, true);
 
     // -------------------------------------------------------------------------
@@ -51,4 +60,6 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final ForeignKey<ApiKeyRecord, TenantRecord> API_KEY__API_KEY_TENANT_ID_FKEY = Internal.createForeignKey(ApiKey.API_KEY, DSL.name("api_key_tenant_id_fkey"), new TableField[] { ApiKey.API_KEY.TENANT_ID }, Keys.TENANT_PKEY, new TableField[] { Tenant.TENANT.ID }, true, ForeignKeyRule.NO_ACTION, ForeignKeyRule.NO_ACTION);
+    public static final ForeignKey<ImportFileChunkRecord, ImportJobRecord> IMPORT_FILE_CHUNK__IMPORT_FILE_CHUNK_JOB_ID_FKEY = Internal.createForeignKey(ImportFileChunk.IMPORT_FILE_CHUNK, DSL.name("import_file_chunk_job_id_fkey"), new TableField[] { ImportFileChunk.IMPORT_FILE_CHUNK.JOB_ID }, Keys.IMPORT_JOB_PKEY, new TableField[] { ImportJob.IMPORT_JOB.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
+    public static final ForeignKey<ImportRowErrorRecord, ImportJobRecord> IMPORT_ROW_ERROR__IMPORT_ROW_ERROR_JOB_ID_FKEY = Internal.createForeignKey(ImportRowError.IMPORT_ROW_ERROR, DSL.name("import_row_error_job_id_fkey"), new TableField[] { ImportRowError.IMPORT_ROW_ERROR.JOB_ID }, Keys.IMPORT_JOB_PKEY, new TableField[] { ImportJob.IMPORT_JOB.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
 }

@@ -10,6 +10,9 @@ import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
 import dev.crm.db.jooq.tables.ContactEmailClaim;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
+import dev.crm.db.jooq.tables.ImportFileChunk;
+import dev.crm.db.jooq.tables.ImportJob;
+import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.Tenant;
 
 
@@ -48,6 +51,21 @@ public class Tables {
      * The table <code>idempotency_record</code>.
      */
     public static final IdempotencyRecord IDEMPOTENCY_RECORD = IdempotencyRecord.IDEMPOTENCY_RECORD;
+
+    /**
+     * The table <code>import_file_chunk</code>.
+     */
+    public static final ImportFileChunk IMPORT_FILE_CHUNK = ImportFileChunk.IMPORT_FILE_CHUNK;
+
+    /**
+     * The table <code>import_job</code>.
+     */
+    public static final ImportJob IMPORT_JOB = ImportJob.IMPORT_JOB;
+
+    /**
+     * The table <code>import_row_error</code>.
+     */
+    public static final ImportRowError IMPORT_ROW_ERROR = ImportRowError.IMPORT_ROW_ERROR;
 
     /**
      * The table <code>tenant</code>.
