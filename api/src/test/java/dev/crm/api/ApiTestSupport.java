@@ -110,6 +110,38 @@ public abstract class ApiTestSupport {
       return send("DELETE", path, null);
     }
 
+    /** A multipart POST with a JSON part {@code options} and a file part {@code file}. */
+    public Response upload(String path, String optionsJson, byte[] file) {
+      String boundary = "crm-" + UUID.randomUUID();
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+      body.writeBytes(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\"options\"\r\n"
+                  + "Content-Type: application/json\r\n\r\n"
+                  + optionsJson
+                  + "\r\n")
+              .getBytes(utf8));
+      body.writeBytes(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\"file\";"
+                  + " filename=\"upload\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+              .getBytes(utf8));
+      body.writeBytes(file);
+      body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(utf8));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+              .header("Content-Type", "multipart/form-data; boundary=" + boundary);
+      if (key != null) {
+        request.header("Authorization", "Bearer " + key);
+      }
+      headers.forEach(request::header);
+      return exchange(request);
+    }
+
     public Response send(String method, String path, Object body) {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
@@ -126,6 +158,10 @@ public abstract class ApiTestSupport {
         request.header("Content-Type", "application/json");
       }
       headers.forEach(request::header);
+      return exchange(request);
+    }
+
+    private Response exchange(HttpRequest.Builder request) {
       try {
         HttpResponse<String> response =
             CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -99,9 +99,9 @@ public class ImportController {
     response.setContentType("text/csv;charset=UTF-8");
     response.setHeader(
         "Content-Disposition", "attachment; filename=\"import-" + jobId + "-errors.csv\"");
+    // Closing the CSV writer completes the response.
     Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
     jobs.writeErrors(caller.requireTenant(), jobId, out);
-    out.flush();
   }
 
   private static String jobId(String id) {

@@ -137,6 +137,13 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
       WebRequest request) {
     String field = "body";
     String reason = "is not valid JSON for this endpoint";
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      // A domain rule checked while the body was read (in a record's constructor).
+      if (cause instanceof InvalidField invalid) {
+        return ResponseEntity.badRequest()
+            .body(badInput(List.of(new FieldError(invalid.field(), invalid.reason()))));
+      }
+    }
     if (e.getCause() instanceof DatabindException db && !db.getPath().isEmpty()) {
       StringBuilder path = new StringBuilder();
       for (var ref : db.getPath()) {
