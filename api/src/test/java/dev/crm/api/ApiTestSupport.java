@@ -31,9 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ApiTestSupport {
   /** The platform-admin key of the test installation, as CRM_BOOTSTRAP_ADMIN_KEY would set it. */
-  protected static final String PLATFORM_KEY = "test-platform-admin-key-0123456789";
+  public static final String PLATFORM_KEY = "test-platform-admin-key-0123456789";
 
-  protected static final JsonMapper JSON = JsonMapper.builder().build();
+  public static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   @LocalServerPort protected int port;

@@ -17,9 +17,13 @@ class ImportApiTest extends ApiTestSupport {
       "{\"format\":\"csv\",\"dedupe\":\"skip\",\"customFields\":[\"plan\"]}";
 
   static JsonNode awaitFinished(Client client, String jobId) {
+    return awaitFinished(client, jobId, Duration.ofSeconds(60));
+  }
+
+  static JsonNode awaitFinished(Client client, String jobId, Duration atMost) {
     JsonNode[] job = new JsonNode[1];
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(atMost)
         .untilAsserted(
             () -> {
               job[0] = client.get("/api/v1/imports/" + jobId).json();

@@ -4,6 +4,7 @@ import static dev.crm.db.jooq.Tables.CONTACT_EMAIL_CLAIM;
 import static dev.crm.db.jooq.Tables.IMPORT_JOB;
 import static dev.crm.db.jooq.Tables.IMPORT_ROW_ERROR;
 
+import dev.crm.command.contact.JooqPrimaryEmails;
 import dev.crm.domain.contact.ContactCommands.CreateContact;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
 import dev.crm.domain.shared.DomainException;
@@ -44,17 +45,29 @@ class ImportBatchWriter {
   private final TransactionManager transactionManager;
   private final DSLContext db;
   private final Clock clock;
+  private final JooqPrimaryEmails primaryEmails;
 
   ImportBatchWriter(
-      CommandGateway commands, TransactionManager transactionManager, DSLContext db, Clock clock) {
+      CommandGateway commands,
+      TransactionManager transactionManager,
+      DSLContext db,
+      Clock clock,
+      JooqPrimaryEmails primaryEmails) {
     this.commands = commands;
     this.transactionManager = transactionManager;
     this.db = db;
     this.clock = clock;
+    this.primaryEmails = primaryEmails;
   }
 
   /** A claimed job as the writer needs it. */
-  record Job(UUID id, UUID tenantId, String actorId, String leaseOwner, ImportOptions options) {}
+  record Job(
+      UUID id,
+      UUID tenantId,
+      String actorId,
+      String leaseOwner,
+      java.time.Duration lease,
+      ImportOptions options) {}
 
   /** Where the batch ends in the file. */
   record Checkpoint(long lastLine, long bytesDone) {}
@@ -76,6 +89,7 @@ class ImportBatchWriter {
     ResultMessage<Boolean> batch =
         inUnitOfWork(
             () -> {
+              preclaim(job, planned);
               for (Outcome o : planned) {
                 if (o.command() != null) {
                   send(job, o.command());
@@ -100,6 +114,21 @@ class ImportBatchWriter {
       throw asRuntime(recorded.exceptionResult());
     }
     return recorded.getPayload();
+  }
+
+  /** Claims the new contacts' emails with one statement instead of one per contact. */
+  private void preclaim(Job job, List<Outcome> planned) {
+    Map<String, String> emails = new HashMap<>();
+    for (Outcome o : planned) {
+      if (o.command() instanceof CreateContact create) {
+        emails.put(create.primaryEmail(), create.contactId());
+      }
+    }
+    if (!emails.isEmpty()) {
+      // Emails claimed meanwhile by others fail their row's own claim, which sends the batch
+      // down the row-by-row path.
+      primaryEmails.claimAll(job.tenantId().toString(), emails);
+    }
   }
 
   /** Decides per row: create, update, or refuse (bad row, duplicate email). */
@@ -132,9 +161,12 @@ class ImportBatchWriter {
       UUID holder = holders.get(v.email());
       if (earlier != null) {
         planned.add(refused(row, "email", "duplicate of line " + earlier + " in this file"));
-      } else if (holder == null || holder.equals(ownId)) {
-        // New, or created by this very row before a crash: creating again is answered as done.
+      } else if (holder == null) {
         planned.add(new Outcome(row, create(job, ownId, v), null));
+      } else if (holder.equals(ownId)) {
+        // This row created the contact before a crash, in a batch whose checkpoint was lost
+        // with it (the claim commits with the events): it counts as done, not as a duplicate.
+        planned.add(new Outcome(row, null, null));
       } else {
         planned.add(
             switch (job.options().dedupe()) {
@@ -258,7 +290,7 @@ class ImportBatchWriter {
             .set(
                 IMPORT_JOB.ROWS_SUCCEEDED, IMPORT_JOB.ROWS_SUCCEEDED.plus(outcomes.size() - failed))
             .set(IMPORT_JOB.ROWS_FAILED, IMPORT_JOB.ROWS_FAILED.plus(failed))
-            .set(IMPORT_JOB.LEASE_UNTIL, now.plus(ImportRunner.LEASE))
+            .set(IMPORT_JOB.LEASE_UNTIL, now.plus(job.lease()))
             .set(IMPORT_JOB.UPDATED_AT, now)
             .where(IMPORT_JOB.ID.eq(job.id()), IMPORT_JOB.LEASE_OWNER.eq(job.leaseOwner()))
             .returning(IMPORT_JOB.CANCEL_REQUESTED)

@@ -13,18 +13,22 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs import jobs in the background. Each node runs at most {@code crm.imports.concurrency} jobs
@@ -36,32 +40,37 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ImportRunner implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(ImportRunner.class);
 
-  /** How long a claimed job stays this node's without a checkpoint. */
-  static final Duration LEASE = Duration.ofSeconds(30);
-
   private final DSLContext db;
   private final Clock clock;
-  private final TransactionTemplate transactions;
   private final ImportJobs jobs;
   private final ImportBatchWriter writer;
   private final int batchSize;
+
+  /** How long a claimed job stays this node's without a checkpoint. */
+  private final Duration lease;
+
   private final Semaphore slots;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
   private final String nodeId =
       ManagementFactory.getRuntimeMXBean().getName() + ":" + UUID.randomUUID();
   private volatile boolean stopping;
 
+  /** Jobs this node is working on: never claimed twice by the same node. */
+  private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+
   public ImportRunner(
       DSLContext db,
       Clock clock,
-      TransactionTemplate transactions,
       ImportJobs jobs,
       ImportBatchWriter writer,
       @Value("${crm.imports.concurrency:2}") int concurrency,
-      @Value("${crm.imports.batch-size:500}") int batchSize) {
+      @Value("${crm.imports.batch-size:500}") int batchSize,
+      @Value("${crm.imports.lease:PT30S}") Duration lease) {
+    this.lease = lease;
     this.db = db;
     this.clock = clock;
-    this.transactions = transactions;
     this.jobs = jobs;
     this.writer = writer;
     this.batchSize = batchSize;
@@ -88,46 +97,54 @@ public class ImportRunner implements DisposableBean {
     }
   }
 
+  /**
+   * Claims the oldest runnable job in one statement: queued, or running under an expired lease (its
+   * node died). {@code SKIP LOCKED} lets concurrent runners pass over each other's claims.
+   */
   private Optional<ImportJobRecord> claim() {
-    return transactions.execute(
-        tx -> {
-          OffsetDateTime now = OffsetDateTime.now(clock);
-          Optional<UUID> id =
-              db.select(IMPORT_JOB.ID)
-                  .from(IMPORT_JOB)
-                  .where(
-                      IMPORT_JOB
-                          .STATE
-                          .eq("queued")
-                          .or(IMPORT_JOB.STATE.eq("running").and(IMPORT_JOB.LEASE_UNTIL.lt(now))))
-                  .orderBy(IMPORT_JOB.CREATED_AT)
-                  .limit(1)
-                  .forUpdate()
-                  .skipLocked()
-                  .fetchOptional(IMPORT_JOB.ID);
-          return id.map(
-              jobId ->
-                  db.update(IMPORT_JOB)
-                      .set(IMPORT_JOB.STATE, "running")
-                      .set(IMPORT_JOB.LEASE_OWNER, nodeId)
-                      .set(IMPORT_JOB.LEASE_UNTIL, now.plus(LEASE))
-                      .set(
-                          IMPORT_JOB.STARTED_AT,
-                          org.jooq.impl.DSL.coalesce(IMPORT_JOB.STARTED_AT, now))
-                      .set(IMPORT_JOB.UPDATED_AT, now)
-                      .where(IMPORT_JOB.ID.eq(jobId))
-                      .returning()
-                      .fetchOne());
-        });
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    var runnable =
+        db.select(IMPORT_JOB.ID)
+            .from(IMPORT_JOB)
+            .where(
+                IMPORT_JOB
+                    .STATE
+                    .eq("queued")
+                    .or(IMPORT_JOB.STATE.eq("running").and(IMPORT_JOB.LEASE_UNTIL.lt(now))))
+            .and(running.isEmpty() ? DSL.noCondition() : IMPORT_JOB.ID.notIn(running))
+            .orderBy(IMPORT_JOB.CREATED_AT)
+            .limit(1)
+            .forUpdate()
+            .skipLocked();
+    Optional<ImportJobRecord> claimed =
+        db.update(IMPORT_JOB)
+            .set(IMPORT_JOB.STATE, "running")
+            .set(IMPORT_JOB.LEASE_OWNER, nodeId)
+            .set(IMPORT_JOB.LEASE_UNTIL, now.plus(lease))
+            .set(IMPORT_JOB.STARTED_AT, DSL.coalesce(IMPORT_JOB.STARTED_AT, now))
+            .set(IMPORT_JOB.UPDATED_AT, now)
+            .where(IMPORT_JOB.ID.eq(runnable))
+            .returning()
+            .fetchOptional();
+    claimed.ifPresent(job -> running.add(job.getId()));
+    return claimed;
   }
 
   private void run(ImportJobRecord record) {
     ImportOptions options = ImportJobs.options(record);
     ImportBatchWriter.Job job =
         new ImportBatchWriter.Job(
-            record.getId(), record.getTenantId(), record.getActorId(), nodeId, options);
+            record.getId(), record.getTenantId(), record.getActorId(), nodeId, lease, options);
     log.info("Import {} running from line {}", job.id(), record.getLinesDone() + 1);
     RowMapper mapper = new RowMapper(options);
+    // Keeps the lease while a batch runs long (a row-by-row retry, a slow database), so no
+    // other runner takes the job over from a node that is still working on it.
+    var heartbeat =
+        heartbeats.scheduleAtFixedRate(
+            () -> renewLease(job.id()),
+            lease.toMillis() / 3,
+            lease.toMillis() / 3,
+            TimeUnit.MILLISECONDS);
     try (CountingStream in = new CountingStream(jobs.file(job.id()));
         SourceRows source = SourceRows.open(options.format(), in)) {
       List<ImportRow> batch = new ArrayList<>(batchSize);
@@ -164,7 +181,21 @@ public class ImportRunner implements DisposableBean {
       }
       log.error("Import {} failed", job.id(), e);
       finish(job, "failed", e.getClass().getSimpleName() + ": " + e.getMessage());
+    } finally {
+      heartbeat.cancel(false);
+      running.remove(job.id());
     }
+  }
+
+  private void renewLease(UUID jobId) {
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    db.update(IMPORT_JOB)
+        .set(IMPORT_JOB.LEASE_UNTIL, now.plus(lease))
+        .where(
+            IMPORT_JOB.ID.eq(jobId),
+            IMPORT_JOB.LEASE_OWNER.eq(nodeId),
+            IMPORT_JOB.STATE.eq("running"))
+        .execute();
   }
 
   private void finish(ImportBatchWriter.Job job, String state, String failure) {
@@ -186,6 +217,7 @@ public class ImportRunner implements DisposableBean {
   public void destroy() {
     stopping = true;
     workers.shutdown();
+    heartbeats.shutdownNow();
   }
 
   /** Counts the bytes the parser has consumed, for progress. */

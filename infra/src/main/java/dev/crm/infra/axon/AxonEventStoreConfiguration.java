@@ -25,9 +25,11 @@ import org.axonframework.serialization.AnnotationRevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Axon's event store on PostgreSQL, declared by hand: with Spring Boot 4, Axon's JDBC
@@ -41,6 +43,18 @@ public class AxonEventStoreConfiguration {
   /** Metadata keys copied from each command onto the events it causes (the audit trail). */
   public static final List<String> AUDIT_METADATA =
       List.of(MetaDataKeys.TENANT_ID, MetaDataKeys.ACTOR_ID, MetaDataKeys.REQUEST_ID);
+
+  /**
+   * Axon's units of work run in Spring transactions. Declared by hand for the same reason as the
+   * event store: Axon's transaction auto-configuration is evaluated before Spring Boot 4's
+   * transaction manager exists and silently falls back to no transactions at all, so events,
+   * read-model rows and tokens would each commit on their own. {@code TransactionScopeTest} guards
+   * this.
+   */
+  @Bean
+  public TransactionManager axonTransactionManager(PlatformTransactionManager transactions) {
+    return new SpringTransactionManager(transactions);
+  }
 
   /** Connections join the Spring transaction that Axon's unit of work runs in. */
   @Bean

@@ -4,6 +4,7 @@ import static dev.crm.db.jooq.Tables.CONTACT;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.val;
 
+import dev.crm.db.jooq.tables.records.ContactRecord;
 import dev.crm.domain.contact.ContactEvent.ContactArchived;
 import dev.crm.domain.contact.ContactEvent.ContactCreated;
 import dev.crm.domain.contact.ContactEvent.ContactDetailsUpdated;
@@ -18,12 +19,16 @@ import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.springframework.stereotype.Component;
@@ -38,39 +43,73 @@ import org.springframework.stereotype.Component;
 public class ContactTableProjection {
   public static final String GROUP = "contact-table";
 
+  /** The unit-of-work resource holding this batch's new rows. */
+  private static final String PENDING = ContactTableProjection.class.getName() + ".pending";
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ContactTableProjection.class);
+
   private final DSLContext db;
 
   public ContactTableProjection(DSLContext db) {
     this.db = db;
   }
 
+  /**
+   * New contacts are written together: a batch of events becomes one multi-row insert at the end of
+   * the processor's unit of work, which is what lets bulk imports project at the rate they write.
+   * Any other event of the batch first flushes the pending rows, so an update never runs before the
+   * insert it changes.
+   */
   @EventHandler
   void on(ContactCreated e, @SequenceNumber long seq) {
-    db.insertInto(CONTACT)
-        .set(CONTACT.TENANT_ID, UUID.fromString(e.tenantId()))
-        .set(CONTACT.ID, UUID.fromString(e.contactId()))
-        .set(CONTACT.VERSION, seq)
-        .set(CONTACT.FIRST_NAME, e.firstName())
-        .set(CONTACT.LAST_NAME, e.lastName())
-        .set(
-            CONTACT.SORT_NAME,
-            SortKeys.personName(val(e.lastName(), String.class), val(e.firstName(), String.class)))
-        .set(CONTACT.EMAIL, e.primaryEmail())
-        .set(CONTACT.OTHER_EMAILS, e.otherEmails().toArray(String[]::new))
-        .set(CONTACT.PHONES, e.phones().toArray(String[]::new))
-        .set(CONTACT.COMPANY_ID, uuid(e.companyId()))
-        .set(CONTACT.OWNER_ID, e.ownerId())
-        .set(CONTACT.LIFECYCLE_STAGE, e.lifecycleStage().name())
-        .set(CONTACT.LEAD_SCORE, e.leadScore())
-        .set(CONTACT.TAGS, e.tags().stream().sorted().toArray(String[]::new))
-        .set(CONTACT.OPT_IN_EMAIL, e.optIns().email())
-        .set(CONTACT.OPT_IN_SMS, e.optIns().sms())
-        .set(CONTACT.OPT_IN_CALL, e.optIns().call())
-        .set(CONTACT.CUSTOM_FIELDS, Json.jsonb(e.customFields()))
-        .set(CONTACT.CREATED_AT, e.at().atOffset(ZoneOffset.UTC))
-        .set(CONTACT.UPDATED_AT, e.at().atOffset(ZoneOffset.UTC))
-        .onConflictDoNothing()
-        .execute();
+    ContactRecord row = new ContactRecord();
+    row.setTenantId(UUID.fromString(e.tenantId()));
+    row.setId(UUID.fromString(e.contactId()));
+    row.setVersion(seq);
+    row.setFirstName(e.firstName());
+    row.setLastName(e.lastName());
+    row.setSortName(SortKeys.personName(e.lastName(), e.firstName()));
+    row.setEmail(e.primaryEmail());
+    row.setOtherEmails(e.otherEmails().toArray(String[]::new));
+    row.setPhones(e.phones().toArray(String[]::new));
+    row.setCompanyId(uuid(e.companyId()));
+    row.setOwnerId(e.ownerId());
+    row.setLifecycleStage(e.lifecycleStage().name());
+    row.setLeadScore(e.leadScore());
+    row.setTags(e.tags().stream().sorted().toArray(String[]::new));
+    row.setOptInEmail(e.optIns().email());
+    row.setOptInSms(e.optIns().sms());
+    row.setOptInCall(e.optIns().call());
+    row.setCustomFields(Json.jsonb(e.customFields()));
+    row.setArchived(false);
+    row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
+    row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
+    pendingInserts().add(row);
+  }
+
+  private List<ContactRecord> pendingInserts() {
+    UnitOfWork<?> uow = CurrentUnitOfWork.get();
+    return uow.getOrComputeResource(
+        PENDING,
+        key -> {
+          List<ContactRecord> rows = new ArrayList<>();
+          uow.onPrepareCommit(u -> flush(rows));
+          return rows;
+        });
+  }
+
+  private void flushPending() {
+    CurrentUnitOfWork.map(uow -> uow.<List<ContactRecord>>getResource(PENDING))
+        .ifPresent(this::flush);
+  }
+
+  private void flush(List<ContactRecord> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    db.insertInto(CONTACT, CONTACT.fields()).valuesOfRecords(rows).onConflictDoNothing().execute();
+    rows.clear();
   }
 
   @EventHandler
@@ -169,6 +208,7 @@ public class ContactTableProjection {
   /** Applies the changes only if this event is newer than the row: replays are no-ops. */
   private void update(
       String tenantId, String contactId, long seq, Instant at, Map<Field<?>, Object> changes) {
+    flushPending();
     VersionGuard.Row row =
         new VersionGuard.Row(
             CONTACT,

@@ -23,4 +23,11 @@ public final class SortKeys {
   public static Field<String> name(Field<String> name) {
     return lower(trim(name));
   }
+
+  /** The same key computed in Java, for rows written in bulk. */
+  public static String personName(String lastName, String firstName) {
+    String last = lastName == null ? "" : lastName;
+    String first = firstName == null ? "" : firstName;
+    return (last + " " + first).strip().toLowerCase(java.util.Locale.ROOT);
+  }
 }
