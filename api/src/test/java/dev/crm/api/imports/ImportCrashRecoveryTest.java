@@ -56,9 +56,7 @@ class ImportCrashRecoveryTest {
                 "--spring.datasource.password=" + db.password(),
                 "--CRM_BOOTSTRAP_ADMIN_KEY=" + ApiTestSupport.PLATFORM_KEY,
                 "--crm.imports.batch-size=200",
-                "--crm.imports.lease=PT3S",
-                "--logging.level.dev.crm.projections.contact=DEBUG",
-                "--logging.level.org.axonframework.eventhandling.pooled=DEBUG")
+                "--crm.imports.lease=PT3S")
             .redirectErrorStream(true)
             .redirectOutput(new File("target/" + name + ".log"))
             .start();
