@@ -46,9 +46,6 @@ public class ContactTableProjection {
   /** The unit-of-work resource holding this batch's new rows. */
   private static final String PENDING = ContactTableProjection.class.getName() + ".pending";
 
-  private static final org.slf4j.Logger log =
-      org.slf4j.LoggerFactory.getLogger(ContactTableProjection.class);
-
   private final DSLContext db;
 
   public ContactTableProjection(DSLContext db) {
@@ -108,7 +105,17 @@ public class ContactTableProjection {
     if (rows.isEmpty()) {
       return;
     }
-    db.insertInto(CONTACT, CONTACT.fields()).valuesOfRecords(rows).onConflictDoNothing().execute();
+    // One statement, rendered once and bound per row: the driver sends a JDBC batch, which
+    // reWriteBatchedInserts turns into multi-row inserts.
+    var insert =
+        db.batch(
+            db.insertInto(CONTACT, CONTACT.fields())
+                .values(new Object[CONTACT.fields().length])
+                .onConflictDoNothing());
+    for (ContactRecord row : rows) {
+      insert = insert.bind(row.intoArray());
+    }
+    insert.execute();
     rows.clear();
   }
 
