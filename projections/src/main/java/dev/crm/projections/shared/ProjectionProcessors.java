@@ -4,14 +4,16 @@ import dev.crm.projections.campaign.CampaignTableProjection;
 import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
 import java.util.List;
-import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.lifecycle.Phase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Each read table has its own pooled streaming processor, so a slow sink never holds back the
- * others. Segments are claimed through the JDBC token store, so several nodes split the work.
+ * others. Segments are claimed through the JDBC token store, so several nodes split the work. Their
+ * streams are woken by {@link EventArrivalSignal} when events arrive, instead of Axon's fixed 500
+ * ms re-poll for event stores without availability callbacks.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 public class ProjectionProcessors {
@@ -25,15 +27,18 @@ public class ProjectionProcessors {
   public ConfigurerModule sqlProjectionProcessors(
       @Value("${crm.projections.segments:2}") int segments,
       @Value("${crm.projections.batch-size:200}") int batchSize) {
-    return configurer ->
-        SQL_GROUPS.forEach(
-            group ->
-                configurer
-                    .eventProcessing()
-                    .registerPooledStreamingEventProcessor(
-                        group,
-                        Configuration::eventStore,
-                        (config, builder) ->
-                            builder.initialSegmentCount(segments).batchSize(batchSize)));
+    return configurer -> {
+      EventArrivalSignal arrivals = new EventArrivalSignal();
+      configurer.onShutdown(Phase.INBOUND_EVENT_CONNECTORS, arrivals::stop);
+      SQL_GROUPS.forEach(
+          group ->
+              configurer
+                  .eventProcessing()
+                  .registerPooledStreamingEventProcessor(
+                      group,
+                      config -> arrivals.wrap(config.eventStore()),
+                      (config, builder) ->
+                          builder.initialSegmentCount(segments).batchSize(batchSize)));
+    };
   }
 }
