@@ -1,0 +1,157 @@
+package dev.crm.bench;
+
+import dev.crm.bench.ServiceProcess.Database;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Command line of the data generator ({@code generate}) and the benchmark ({@code run}). */
+@Command(
+    name = "crm-bench",
+    mixinStandardHelpOptions = true,
+    subcommands = {CrmBench.Generate.class, CrmBench.Run.class},
+    description = "Generate realistic CRM data through the API, or run the benchmark.")
+public final class CrmBench {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new CrmBench()).execute(args));
+  }
+
+  /** Options both commands share: how much data, and the seed that makes it repeatable. */
+  static final class Sizing {
+    @Option(
+        names = "--size",
+        defaultValue = "small",
+        description = "small (default, alias quick) or full (500K contacts, 50K companies)")
+    String size;
+
+    @Option(names = "--tenants", description = "override the number of tenants")
+    Integer tenants;
+
+    @Option(names = "--companies", description = "override the number of companies")
+    Integer companies;
+
+    @Option(names = "--contacts", description = "override the number of contacts")
+    Integer contacts;
+
+    @Option(names = "--import-rows", description = "override the size of the timed import")
+    Integer importRows;
+
+    @Option(names = "--seed", defaultValue = "42", description = "random seed (default 42)")
+    long seed;
+
+    Size resolve() {
+      return Size.named(size).withCounts(tenants, companies, contacts, importRows);
+    }
+  }
+
+  /** Fills a running service with data through its REST API. */
+  @Command(name = "generate", mixinStandardHelpOptions = true)
+  static final class Generate implements Callable<Integer> {
+    @Mixin Sizing sizing;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080/")
+    URI url;
+
+    @Option(
+        names = "--platform-key-file",
+        defaultValue = ".crm/bootstrap-admin-key",
+        description = "file holding the platform-admin key (as bin/crm run writes it)")
+    Path keyFile;
+
+    @Option(names = "--work-dir", defaultValue = ".crm/generate")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+      Size size = sizing.resolve();
+      CrmClient platform = new CrmClient(CrmClient.newHttp(), url, readKey(keyFile));
+      long t0 = System.nanoTime();
+      List<DataGenerator.Tenant> tenants =
+          new DataGenerator(platform, size, workDir, System.out, sizing.seed).generate();
+      System.out.printf(
+          "generated %d tenants in %.1f s; their admin keys:%n",
+          tenants.size(), (System.nanoTime() - t0) / 1e9);
+      for (DataGenerator.Tenant t : tenants) {
+        System.out.printf("  %s  %s  %s%n", t.id(), t.name(), t.adminKey());
+      }
+      return 0;
+    }
+  }
+
+  /** Fresh database, the packaged service as a child process, data, measurements, report. */
+  @Command(name = "run", mixinStandardHelpOptions = true)
+  static final class Run implements Callable<Integer> {
+    @Mixin Sizing sizing;
+
+    @Option(names = "--service-jar", required = true)
+    Path serviceJar;
+
+    @Option(names = "--db-host", defaultValue = "127.0.0.1")
+    String dbHost;
+
+    @Option(names = "--db-port", defaultValue = "5432")
+    int dbPort;
+
+    @Option(names = "--db-name", defaultValue = "crm_bench")
+    String dbName;
+
+    @Option(names = "--db-user", defaultValue = "crm")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "crm")
+    String dbPassword;
+
+    @Option(names = "--port", defaultValue = "18080")
+    int port;
+
+    @Option(names = "--out", defaultValue = ".crm/bench")
+    Path outDir;
+
+    @Option(names = "--service-java-opts", defaultValue = "")
+    String serviceJavaOpts;
+
+    @Override
+    public Integer call() throws Exception {
+      Size size = sizing.resolve();
+      Database db = new Database(dbHost, dbPort, dbName, dbUser, dbPassword);
+      Files.createDirectories(outDir);
+      Path keyFile = outDir.resolve("platform-key");
+      Files.deleteIfExists(keyFile);
+      System.out.printf("[bench] size %s: fresh database %s%n", size.name(), dbName);
+      ServiceProcess.recreateDatabase(db);
+      try (ServiceProcess service =
+          ServiceProcess.start(
+              serviceJar,
+              db,
+              port,
+              keyFile,
+              outDir.resolve("service.log"),
+              serviceJavaOpts,
+              System.out)) {
+        service.awaitHealthy(Duration.ofMinutes(3));
+        CrmClient platform = new CrmClient(CrmClient.newHttp(), service.base(), readKey(keyFile));
+        Benchmark bench = new Benchmark(size, platform, db, outDir, System.out, sizing.seed);
+        bench.run();
+        Path json = outDir.resolve("bench-" + size.name() + ".json");
+        Path png = outDir.resolve("bench-" + size.name() + "-latency.png");
+        Report.json(bench.report(), json);
+        Report.chart("crm-core benchmark, size " + size.name(), bench.charted(), png);
+        Report.table(bench.report(), bench.charted(), System.out);
+        System.out.printf("%nreport: %s%nchart:  %s%n", json, png);
+      }
+      return 0;
+    }
+  }
+
+  static String readKey(Path file) throws java.io.IOException {
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+}

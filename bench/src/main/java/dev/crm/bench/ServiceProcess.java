@@ -1,0 +1,119 @@
+package dev.crm.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service under test, run from its packaged jar as a child process on a fresh database, so a
+ * benchmark measures what an operator would deploy and starts from the same empty state each time.
+ */
+final class ServiceProcess implements AutoCloseable {
+  private final Process process;
+  private final URI base;
+  private final Path log;
+
+  private ServiceProcess(Process process, URI base, Path log) {
+    this.process = process;
+    this.base = base;
+    this.log = log;
+  }
+
+  /** Drops and re-creates {@code database}; Flyway migrates it when the service starts. */
+  static void recreateDatabase(Database db) throws SQLException {
+    try (Connection c = DriverManager.getConnection(db.url("postgres"), db.user(), db.password());
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS \"" + db.name() + "\" WITH (FORCE)");
+      s.execute("CREATE DATABASE \"" + db.name() + "\"");
+    }
+  }
+
+  static ServiceProcess start(
+      Path jar, Database db, int port, Path keyFile, Path log, String javaOpts, PrintStream out)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    if (javaOpts != null && !javaOpts.isBlank()) {
+      cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
+    }
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "--server.port=" + port,
+            "--spring.datasource.url=" + db.url(db.name()),
+            "--spring.datasource.username=" + db.user(),
+            "--spring.datasource.password=" + db.password(),
+            "--crm.bootstrap-key-file=" + keyFile));
+    Files.createDirectories(log.getParent());
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    out.printf(
+        "[service] starting %s on port %d, database %s (log %s)%n", jar, port, db.name(), log);
+    return new ServiceProcess(pb.start(), URI.create("http://127.0.0.1:" + port + "/"), log);
+  }
+
+  URI base() {
+    return base;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
+    HttpClient http = CrmClient.newHttp();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the service exited at start; see " + log);
+      }
+      try {
+        var r =
+            http.send(
+                HttpRequest.newBuilder(base.resolve("/actuator/health")).GET().build(),
+                BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "the service was not healthy within " + timeout + "; see " + log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Where the benchmark's database lives; the service and the SQL references use the same one. */
+  record Database(String host, int port, String name, String user, String password) {
+    String url(String database) {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    Connection connect() throws SQLException {
+      return DriverManager.getConnection(url(name), user, password);
+    }
+  }
+}
