@@ -25,12 +25,17 @@ final class Progress {
   }
 
   void add(long n) {
-    set(done.addAndGet(n));
+    done.addAndGet(n);
+    maybePrint();
   }
 
   /** For work whose count comes from elsewhere, such as an import job's own counters. */
   void set(long value) {
     done.set(value);
+    maybePrint();
+  }
+
+  private void maybePrint() {
     long now = System.nanoTime();
     if (now - lastPrint >= EVERY_NANOS) {
       lastPrint = now;

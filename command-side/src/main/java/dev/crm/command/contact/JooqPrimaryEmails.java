@@ -4,6 +4,7 @@ import static dev.crm.db.jooq.Tables.CONTACT_EMAIL_CLAIM;
 
 import dev.crm.domain.contact.DuplicatePrimaryEmail;
 import dev.crm.domain.contact.PrimaryEmails;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.Set;
 import java.util.UUID;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,6 +68,28 @@ public class JooqPrimaryEmails implements PrimaryEmails {
           }
         });
     return held;
+  }
+
+  /**
+   * The contacts that hold any of {@code emails} in the tenant, by email. The emails travel as one
+   * array parameter joined to the claims' primary key, so the lookup stays a few index probes per
+   * email whatever the tenant's size, and the statement text is the same for every batch.
+   */
+  public Map<String, UUID> holders(String tenantId, Collection<String> emails) {
+    Map<String, UUID> holders = new HashMap<>();
+    if (emails.isEmpty()) {
+      return holders;
+    }
+    Table<?> wanted = DSL.unnest(emails.toArray(String[]::new)).as("wanted", "email");
+    Field<String> wantedEmail = wanted.field("email", String.class);
+    db.select(CONTACT_EMAIL_CLAIM.EMAIL, CONTACT_EMAIL_CLAIM.CONTACT_ID)
+        .from(wanted)
+        .join(CONTACT_EMAIL_CLAIM)
+        .on(
+            CONTACT_EMAIL_CLAIM.TENANT_ID.eq(UUID.fromString(tenantId)),
+            CONTACT_EMAIL_CLAIM.EMAIL.eq(wantedEmail))
+        .forEach(r -> holders.put(r.value1(), r.value2()));
+    return holders;
   }
 
   @Override

@@ -1,9 +1,9 @@
 package dev.crm.command.imports;
 
-import static dev.crm.db.jooq.Tables.CONTACT_EMAIL_CLAIM;
 import static dev.crm.db.jooq.Tables.IMPORT_JOB;
 import static dev.crm.db.jooq.Tables.IMPORT_ROW_ERROR;
 
+import dev.crm.command.contact.EventStoreCompanies;
 import dev.crm.command.contact.JooqPrimaryEmails;
 import dev.crm.domain.contact.ContactCommands.CreateContact;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
@@ -46,18 +46,21 @@ class ImportBatchWriter {
   private final DSLContext db;
   private final Clock clock;
   private final JooqPrimaryEmails primaryEmails;
+  private final EventStoreCompanies companies;
 
   ImportBatchWriter(
       CommandGateway commands,
       TransactionManager transactionManager,
       DSLContext db,
       Clock clock,
-      JooqPrimaryEmails primaryEmails) {
+      JooqPrimaryEmails primaryEmails,
+      EventStoreCompanies companies) {
     this.commands = commands;
     this.transactionManager = transactionManager;
     this.db = db;
     this.clock = clock;
     this.primaryEmails = primaryEmails;
+    this.companies = companies;
   }
 
   /** A claimed job as the writer needs it. */
@@ -116,14 +119,22 @@ class ImportBatchWriter {
     return recorded.getPayload();
   }
 
-  /** Claims the new contacts' emails with one statement instead of one per contact. */
+  /**
+   * Claims the new contacts' emails with one statement instead of one per contact, and looks up
+   * their companies with one query.
+   */
   private void preclaim(Job job, List<Outcome> planned) {
     Map<String, String> emails = new HashMap<>();
+    List<String> companyIds = new ArrayList<>();
     for (Outcome o : planned) {
       if (o.command() instanceof CreateContact create) {
         emails.put(create.primaryEmail(), create.contactId());
+        if (create.companyId() != null) {
+          companyIds.add(create.companyId());
+        }
       }
     }
+    companies.preload(job.tenantId().toString(), companyIds);
     if (!emails.isEmpty()) {
       // Emails claimed meanwhile by others fail their row's own claim, which sends the batch
       // down the row-by-row path.
@@ -139,15 +150,7 @@ class ImportBatchWriter {
         emails.add(v.email());
       }
     }
-    Map<String, UUID> holders = new HashMap<>();
-    if (!emails.isEmpty()) {
-      db.select(CONTACT_EMAIL_CLAIM.EMAIL, CONTACT_EMAIL_CLAIM.CONTACT_ID)
-          .from(CONTACT_EMAIL_CLAIM)
-          .where(
-              CONTACT_EMAIL_CLAIM.TENANT_ID.eq(job.tenantId()),
-              CONTACT_EMAIL_CLAIM.EMAIL.in(emails))
-          .forEach(r -> holders.put(r.value1(), r.value2()));
-    }
+    Map<String, UUID> holders = primaryEmails.holders(job.tenantId().toString(), emails);
     Map<String, Long> firstLine = new HashMap<>();
     List<Outcome> planned = new ArrayList<>(rows.size());
     for (ImportRow row : rows) {
