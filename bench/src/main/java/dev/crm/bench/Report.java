@@ -49,7 +49,8 @@ final class Report {
     if (report.get("import") instanceof Map<?, ?> imp) {
       out.printf(
           Locale.ROOT,
-          "import %,d rows: events stored %.2f s, rows visible %.2f s (%,d rows/s), COPY %.2f s, ratio to COPY %.1fx; %,d events%n",
+          "import %,d rows alone: events stored %.2f s, rows visible %.2f s (%,d rows/s),"
+              + " COPY %.2f s, ratio to COPY %.1fx; %,d events%n",
           imp.get("rows"),
           imp.get("secondsToEventsStored"),
           imp.get("secondsToRowsVisible"),
@@ -57,6 +58,18 @@ final class Report {
           imp.get("copySeconds"),
           imp.get("ratioToCopy"),
           imp.get("eventsStored"));
+    }
+    if (report.get("importBesideReads") instanceof Map<?, ?> imp
+        && imp.get("otherTenantReads") instanceof Map<?, ?> other) {
+      out.printf(
+          Locale.ROOT,
+          "import %,d rows beside another tenant's reads: rows visible %.2f s (%,d rows/s);"
+              + " that tenant's p99 vs idle: detail %.1fx, list %.1fx%n",
+          imp.get("rows"),
+          imp.get("secondsToRowsVisible"),
+          imp.get("rowsPerSecondEndToEnd"),
+          other.get("detailP99RatioToIdle"),
+          other.get("listP99RatioToIdle"));
     }
     if (report.get("reads") instanceof Map<?, ?> reads) {
       out.printf(

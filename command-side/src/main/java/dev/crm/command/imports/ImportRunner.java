@@ -56,6 +56,7 @@ public class ImportRunner implements DisposableBean {
   private final String nodeId =
       ManagementFactory.getRuntimeMXBean().getName() + ":" + UUID.randomUUID();
   private volatile boolean stopping;
+  private final ImportPacing pacing;
 
   /** Jobs this node is working on: never claimed twice by the same node. */
   private final Set<UUID> running = ConcurrentHashMap.newKeySet();
@@ -65,6 +66,7 @@ public class ImportRunner implements DisposableBean {
       Clock clock,
       ImportJobs jobs,
       ImportBatchWriter writer,
+      ImportPacing pacing,
       @Value("${crm.imports.concurrency:2}") int concurrency,
       @Value("${crm.imports.batch-size:500}") int batchSize,
       @Value("${crm.imports.lease:PT30S}") Duration lease) {
@@ -73,6 +75,7 @@ public class ImportRunner implements DisposableBean {
     this.clock = clock;
     this.jobs = jobs;
     this.writer = writer;
+    this.pacing = pacing;
     this.batchSize = batchSize;
     this.slots = new Semaphore(concurrency);
   }
@@ -150,6 +153,7 @@ public class ImportRunner implements DisposableBean {
       List<ImportRow> batch = new ArrayList<>(batchSize);
       long lastLine = record.getLinesDone();
       boolean cancelled = record.getCancelRequested();
+      int size = pacing.beforeBatch(batchSize);
       while (!cancelled && !stopping && source.hasNext()) {
         SourceRows.Row row = source.next();
         if (row.line() <= record.getLinesDone()) {
@@ -160,10 +164,11 @@ public class ImportRunner implements DisposableBean {
                 ? new ImportRow.Invalid(row.line(), null, row.problem())
                 : mapper.map(row.line(), row.cells()));
         lastLine = row.line();
-        if (batch.size() == batchSize) {
+        if (batch.size() >= size) {
           cancelled =
               writer.write(job, batch, new ImportBatchWriter.Checkpoint(lastLine, in.count));
           batch.clear();
+          size = pacing.beforeBatch(batchSize);
         }
       }
       if (stopping) {

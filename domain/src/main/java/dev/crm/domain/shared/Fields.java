@@ -20,6 +20,8 @@ public final class Fields {
   public static final int MAX_CUSTOM_FIELDS = 100;
 
   /** Pragmatic email shape: one @, no spaces, a dot in the domain. Delivery proves the rest. */
+  private static final Pattern CUSTOM_FIELD_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+$");
 
   private Fields() {}
@@ -92,7 +94,7 @@ public final class Fields {
     }
     values.forEach(
         (k, v) -> {
-          if (k == null || !k.matches("[A-Za-z][A-Za-z0-9_]{0,63}")) {
+          if (k == null || !CUSTOM_FIELD_KEY.matcher(k).matches()) {
             throw new InvalidField(field, "key '" + k + "' must match [A-Za-z][A-Za-z0-9_]{0,63}");
           }
           if (v == null) {
