@@ -33,10 +33,22 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /** Drops and re-creates {@code database}; Flyway migrates it when the service starts. */
-  static void recreateDatabase(Database db) throws SQLException {
+  static void recreateDatabase(Database db) throws SQLException, InterruptedException {
     try (Connection c = DriverManager.getConnection(db.url("postgres"), db.user(), db.password());
         Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS \"" + db.name() + "\" WITH (FORCE)");
+      // An autovacuum worker busy in the old database cannot be terminated by its owner; it
+      // finishes or yields within seconds, so the drop is retried for a while.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          s.execute("DROP DATABASE IF EXISTS \"" + db.name() + "\" WITH (FORCE)");
+          break;
+        } catch (SQLException e) {
+          if (attempt == 60) {
+            throw e;
+          }
+          Thread.sleep(1_000);
+        }
+      }
       s.execute("CREATE DATABASE \"" + db.name() + "\"");
     }
   }
