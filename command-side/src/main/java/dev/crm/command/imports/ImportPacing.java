@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ImportPacing {
   static final long FIRST_PAUSE_MILLIS = 25;
-  static final int MIN_BATCH = 50;
+  static final int MIN_BATCH = 100;
 
   /** Fewer requests than this since the last batch say nothing about their latency. */
   static final int MIN_SAMPLES = 5;
@@ -44,7 +44,7 @@ public class ImportPacing {
   @Autowired
   public ImportPacing(
       @Value("${crm.imports.backpressure.target-p95:PT0.01S}") Duration target,
-      @Value("${crm.imports.backpressure.max-pause:PT0.4S}") Duration maxPause,
+      @Value("${crm.imports.backpressure.max-pause:PT0.25S}") Duration maxPause,
       MeterRegistry meters) {
     this(target, maxPause, meters, System::nanoTime);
   }

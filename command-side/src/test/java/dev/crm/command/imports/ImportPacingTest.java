@@ -45,9 +45,9 @@ class ImportPacingTest {
   void slowInteractiveRequestsShrinkBatchesAndLengthenPausesUpToTheCeiling() {
     assertThat(after(100, 80)).isEqualTo(new Step(250, 25));
     assertThat(after(100, 80)).isEqualTo(new Step(125, 50));
-    assertThat(after(100, 80)).isEqualTo(new Step(62, 100));
-    assertThat(after(100, 80)).isEqualTo(new Step(50, 200));
-    assertThat(after(100, 80)).isEqualTo(new Step(50, 200));
+    assertThat(after(100, 80)).isEqualTo(new Step(100, 100));
+    assertThat(after(100, 80)).isEqualTo(new Step(100, 200));
+    assertThat(after(100, 80)).isEqualTo(new Step(100, 200));
     assertThat(meters.get("crm.imports.pause").gauge().value()).isEqualTo(200);
     assertThat(meters.get("crm.imports.pressure").gauge().value()).isEqualTo(4);
   }
