@@ -43,10 +43,6 @@ final class CrmClient {
     return new CrmClient(http, base, otherKey);
   }
 
-  URI base() {
-    return base;
-  }
-
   /** The status and body of a call, for callers that time it or accept non-2xx answers. */
   record Answer(int status, String body) {
     JsonNode json() {
@@ -60,10 +56,6 @@ final class CrmClient {
 
   JsonNode post(String path, Object body) {
     return ok("POST " + path, send(request(path).POST(json(body)).build()));
-  }
-
-  JsonNode patch(String path, Object body) {
-    return ok("PATCH " + path, send(request(path).method("PATCH", json(body)).build()));
   }
 
   JsonNode get(String path) {

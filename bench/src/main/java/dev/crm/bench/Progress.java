@@ -47,10 +47,6 @@ final class Progress {
     out.println(line(System.nanoTime()) + " done");
   }
 
-  double seconds() {
-    return (System.nanoTime() - started) / 1e9;
-  }
-
   String line(long now) {
     long d = done.get();
     double secs = Math.max(1e-9, (now - started) / 1e9);

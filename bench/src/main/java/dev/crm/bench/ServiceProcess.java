@@ -82,10 +82,6 @@ final class ServiceProcess implements AutoCloseable {
     return base;
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
     HttpClient http = CrmClient.newHttp();
     long deadline = System.nanoTime() + timeout.toNanos();
