@@ -8,11 +8,15 @@ import dev.crm.db.jooq.tables.ApiKey;
 import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
+import dev.crm.db.jooq.tables.ContactActivity;
 import dev.crm.db.jooq.tables.ContactEmailClaim;
+import dev.crm.db.jooq.tables.CustomFieldDefinition;
+import dev.crm.db.jooq.tables.DashboardCount;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
 import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
+import dev.crm.db.jooq.tables.Segment;
 import dev.crm.db.jooq.tables.Tenant;
 
 import java.util.Arrays;
@@ -58,9 +62,24 @@ public class DefaultSchema extends SchemaImpl {
     public final Contact CONTACT = Contact.CONTACT;
 
     /**
+     * The table <code>contact_activity</code>.
+     */
+    public final ContactActivity CONTACT_ACTIVITY = ContactActivity.CONTACT_ACTIVITY;
+
+    /**
      * The table <code>contact_email_claim</code>.
      */
     public final ContactEmailClaim CONTACT_EMAIL_CLAIM = ContactEmailClaim.CONTACT_EMAIL_CLAIM;
+
+    /**
+     * The table <code>custom_field_definition</code>.
+     */
+    public final CustomFieldDefinition CUSTOM_FIELD_DEFINITION = CustomFieldDefinition.CUSTOM_FIELD_DEFINITION;
+
+    /**
+     * The table <code>dashboard_count</code>.
+     */
+    public final DashboardCount DASHBOARD_COUNT = DashboardCount.DASHBOARD_COUNT;
 
     /**
      * The table <code>idempotency_record</code>.
@@ -81,6 +100,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>import_row_error</code>.
      */
     public final ImportRowError IMPORT_ROW_ERROR = ImportRowError.IMPORT_ROW_ERROR;
+
+    /**
+     * The table <code>segment</code>.
+     */
+    public final Segment SEGMENT = Segment.SEGMENT;
 
     /**
      * The table <code>tenant</code>.
@@ -107,11 +131,15 @@ public class DefaultSchema extends SchemaImpl {
             Campaign.CAMPAIGN,
             Company.COMPANY,
             Contact.CONTACT,
+            ContactActivity.CONTACT_ACTIVITY,
             ContactEmailClaim.CONTACT_EMAIL_CLAIM,
+            CustomFieldDefinition.CUSTOM_FIELD_DEFINITION,
+            DashboardCount.DASHBOARD_COUNT,
             IdempotencyRecord.IDEMPOTENCY_RECORD,
             ImportFileChunk.IMPORT_FILE_CHUNK,
             ImportJob.IMPORT_JOB,
             ImportRowError.IMPORT_ROW_ERROR,
+            Segment.SEGMENT,
             Tenant.TENANT
         );
     }

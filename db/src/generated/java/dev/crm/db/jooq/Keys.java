@@ -8,21 +8,29 @@ import dev.crm.db.jooq.tables.ApiKey;
 import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
+import dev.crm.db.jooq.tables.ContactActivity;
 import dev.crm.db.jooq.tables.ContactEmailClaim;
+import dev.crm.db.jooq.tables.CustomFieldDefinition;
+import dev.crm.db.jooq.tables.DashboardCount;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
 import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
+import dev.crm.db.jooq.tables.Segment;
 import dev.crm.db.jooq.tables.Tenant;
 import dev.crm.db.jooq.tables.records.ApiKeyRecord;
 import dev.crm.db.jooq.tables.records.CampaignRecord;
 import dev.crm.db.jooq.tables.records.CompanyRecord;
+import dev.crm.db.jooq.tables.records.ContactActivityRecord;
 import dev.crm.db.jooq.tables.records.ContactEmailClaimRecord;
 import dev.crm.db.jooq.tables.records.ContactRecord;
+import dev.crm.db.jooq.tables.records.CustomFieldDefinitionRecord;
+import dev.crm.db.jooq.tables.records.DashboardCountRecord;
 import dev.crm.db.jooq.tables.records.IdempotencyRecordRecord;
 import dev.crm.db.jooq.tables.records.ImportFileChunkRecord;
 import dev.crm.db.jooq.tables.records.ImportJobRecord;
 import dev.crm.db.jooq.tables.records.ImportRowErrorRecord;
+import dev.crm.db.jooq.tables.records.SegmentRecord;
 import dev.crm.db.jooq.tables.records.TenantRecord;
 
 import org.jooq.ForeignKey;
@@ -48,11 +56,15 @@ public class Keys {
     public static final UniqueKey<CampaignRecord> CAMPAIGN_PKEY = Internal.createUniqueKey(Campaign.CAMPAIGN, DSL.name("campaign_pkey"), new TableField[] { Campaign.CAMPAIGN.TENANT_ID, Campaign.CAMPAIGN.ID }, true);
     public static final UniqueKey<CompanyRecord> COMPANY_PKEY = Internal.createUniqueKey(Company.COMPANY, DSL.name("company_pkey"), new TableField[] { Company.COMPANY.TENANT_ID, Company.COMPANY.ID }, true);
     public static final UniqueKey<ContactRecord> CONTACT_PKEY = Internal.createUniqueKey(Contact.CONTACT, DSL.name("contact_pkey"), new TableField[] { Contact.CONTACT.TENANT_ID, Contact.CONTACT.ID }, true);
+    public static final UniqueKey<ContactActivityRecord> CONTACT_ACTIVITY_PKEY = Internal.createUniqueKey(ContactActivity.CONTACT_ACTIVITY, DSL.name("contact_activity_pkey"), new TableField[] { ContactActivity.CONTACT_ACTIVITY.TENANT_ID, ContactActivity.CONTACT_ACTIVITY.ID, ContactActivity.CONTACT_ACTIVITY.OCCURRED_AT }, true);
     public static final UniqueKey<ContactEmailClaimRecord> CONTACT_EMAIL_CLAIM_PKEY = Internal.createUniqueKey(ContactEmailClaim.CONTACT_EMAIL_CLAIM, DSL.name("contact_email_claim_pkey"), new TableField[] { ContactEmailClaim.CONTACT_EMAIL_CLAIM.TENANT_ID, ContactEmailClaim.CONTACT_EMAIL_CLAIM.EMAIL }, true);
+    public static final UniqueKey<CustomFieldDefinitionRecord> CUSTOM_FIELD_DEFINITION_PKEY = Internal.createUniqueKey(CustomFieldDefinition.CUSTOM_FIELD_DEFINITION, DSL.name("custom_field_definition_pkey"), new TableField[] { CustomFieldDefinition.CUSTOM_FIELD_DEFINITION.TENANT_ID, CustomFieldDefinition.CUSTOM_FIELD_DEFINITION.OBJECT_TYPE, CustomFieldDefinition.CUSTOM_FIELD_DEFINITION.KEY }, true);
+    public static final UniqueKey<DashboardCountRecord> DASHBOARD_COUNT_PKEY = Internal.createUniqueKey(DashboardCount.DASHBOARD_COUNT, DSL.name("dashboard_count_pkey"), new TableField[] { DashboardCount.DASHBOARD_COUNT.TENANT_ID, DashboardCount.DASHBOARD_COUNT.METRIC, DashboardCount.DASHBOARD_COUNT.KEY }, true);
     public static final UniqueKey<IdempotencyRecordRecord> IDEMPOTENCY_RECORD_PKEY = Internal.createUniqueKey(IdempotencyRecord.IDEMPOTENCY_RECORD, DSL.name("idempotency_record_pkey"), new TableField[] { IdempotencyRecord.IDEMPOTENCY_RECORD.TENANT_ID, IdempotencyRecord.IDEMPOTENCY_RECORD.IDEM_KEY }, true);
     public static final UniqueKey<ImportFileChunkRecord> IMPORT_FILE_CHUNK_PKEY = Internal.createUniqueKey(ImportFileChunk.IMPORT_FILE_CHUNK, DSL.name("import_file_chunk_pkey"), new TableField[] { ImportFileChunk.IMPORT_FILE_CHUNK.JOB_ID, ImportFileChunk.IMPORT_FILE_CHUNK.SEQ }, true);
     public static final UniqueKey<ImportJobRecord> IMPORT_JOB_PKEY = Internal.createUniqueKey(ImportJob.IMPORT_JOB, DSL.name("import_job_pkey"), new TableField[] { ImportJob.IMPORT_JOB.ID }, true);
     public static final UniqueKey<ImportRowErrorRecord> IMPORT_ROW_ERROR_PKEY = Internal.createUniqueKey(ImportRowError.IMPORT_ROW_ERROR, DSL.name("import_row_error_pkey"), new TableField[] { ImportRowError.IMPORT_ROW_ERROR.JOB_ID, ImportRowError.IMPORT_ROW_ERROR.LINE }, true);
+    public static final UniqueKey<SegmentRecord> SEGMENT_PKEY = Internal.createUniqueKey(Segment.SEGMENT, DSL.name("segment_pkey"), new TableField[] { Segment.SEGMENT.TENANT_ID, Segment.SEGMENT.ID }, true);
     public static final UniqueKey<TenantRecord> TENANT_PKEY = Internal.createUniqueKey(Tenant.TENANT, DSL.name("tenant_pkey"), new TableField[] { Tenant.TENANT.ID }, true);
 
     // -------------------------------------------------------------------------

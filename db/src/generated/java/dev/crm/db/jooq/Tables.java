@@ -8,11 +8,15 @@ import dev.crm.db.jooq.tables.ApiKey;
 import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
+import dev.crm.db.jooq.tables.ContactActivity;
 import dev.crm.db.jooq.tables.ContactEmailClaim;
+import dev.crm.db.jooq.tables.CustomFieldDefinition;
+import dev.crm.db.jooq.tables.DashboardCount;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
 import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
+import dev.crm.db.jooq.tables.Segment;
 import dev.crm.db.jooq.tables.Tenant;
 
 
@@ -43,9 +47,24 @@ public class Tables {
     public static final Contact CONTACT = Contact.CONTACT;
 
     /**
+     * The table <code>contact_activity</code>.
+     */
+    public static final ContactActivity CONTACT_ACTIVITY = ContactActivity.CONTACT_ACTIVITY;
+
+    /**
      * The table <code>contact_email_claim</code>.
      */
     public static final ContactEmailClaim CONTACT_EMAIL_CLAIM = ContactEmailClaim.CONTACT_EMAIL_CLAIM;
+
+    /**
+     * The table <code>custom_field_definition</code>.
+     */
+    public static final CustomFieldDefinition CUSTOM_FIELD_DEFINITION = CustomFieldDefinition.CUSTOM_FIELD_DEFINITION;
+
+    /**
+     * The table <code>dashboard_count</code>.
+     */
+    public static final DashboardCount DASHBOARD_COUNT = DashboardCount.DASHBOARD_COUNT;
 
     /**
      * The table <code>idempotency_record</code>.
@@ -66,6 +85,11 @@ public class Tables {
      * The table <code>import_row_error</code>.
      */
     public static final ImportRowError IMPORT_ROW_ERROR = ImportRowError.IMPORT_ROW_ERROR;
+
+    /**
+     * The table <code>segment</code>.
+     */
+    public static final Segment SEGMENT = Segment.SEGMENT;
 
     /**
      * The table <code>tenant</code>.

@@ -80,6 +80,7 @@ public class ContactTableProjection {
     row.setOptInCall(e.optIns().call());
     row.setCustomFields(Json.jsonb(e.customFields()));
     row.setArchived(false);
+    row.setActivityCount(0);
     row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
     row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
     pendingInserts().add(row);

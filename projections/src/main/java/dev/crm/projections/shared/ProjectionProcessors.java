@@ -5,6 +5,7 @@ import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
 import java.util.List;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.lifecycle.Phase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +31,11 @@ public class ProjectionProcessors {
     return configurer -> {
       EventArrivalSignal arrivals = new EventArrivalSignal();
       configurer.onShutdown(Phase.INBOUND_EVENT_CONNECTORS, arrivals::stop);
+      // A failed write (a deadlock, a lost connection) must roll the batch back and retry it, never
+      // log and skip the event: Axon's default handler would leave the read table without it.
+      configurer
+          .eventProcessing()
+          .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
       SQL_GROUPS.forEach(
           group ->
               configurer

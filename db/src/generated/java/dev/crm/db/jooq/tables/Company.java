@@ -173,7 +173,7 @@ public class Company extends TableImpl<CompanyRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.COMPANY_CREATED_IDX, Indexes.COMPANY_NAME_IDX, Indexes.COMPANY_STATUS_IDX, Indexes.COMPANY_UPDATED_IDX);
+        return Arrays.asList(Indexes.COMPANY_CREATED_IDX, Indexes.COMPANY_INDUSTRY_IDX, Indexes.COMPANY_NAME_IDX, Indexes.COMPANY_SIZE_IDX, Indexes.COMPANY_STATUS_IDX, Indexes.COMPANY_UPDATED_IDX);
     }
 
     @Override

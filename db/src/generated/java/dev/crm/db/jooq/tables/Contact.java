@@ -153,6 +153,16 @@ public class Contact extends TableImpl<ContactRecord> {
     public final TableField<ContactRecord, Boolean> ARCHIVED = createField(DSL.name("archived"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "");
 
     /**
+     * The column <code>contact.last_activity_at</code>.
+     */
+    public final TableField<ContactRecord, OffsetDateTime> LAST_ACTIVITY_AT = createField(DSL.name("last_activity_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>contact.activity_count</code>.
+     */
+    public final TableField<ContactRecord, Integer> ACTIVITY_COUNT = createField(DSL.name("activity_count"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
+    /**
      * The column <code>contact.created_at</code>.
      */
     public final TableField<ContactRecord, OffsetDateTime> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false), this, "");
@@ -198,7 +208,7 @@ public class Contact extends TableImpl<ContactRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.CONTACT_COMPANY_IDX, Indexes.CONTACT_CREATED_IDX, Indexes.CONTACT_NAME_IDX, Indexes.CONTACT_OWNER_IDX, Indexes.CONTACT_STAGE_IDX, Indexes.CONTACT_TAGS_IDX, Indexes.CONTACT_UPDATED_IDX);
+        return Arrays.asList(Indexes.CONTACT_COMPANY_IDX, Indexes.CONTACT_CREATED_IDX, Indexes.CONTACT_CUSTOM_FIELDS_IDX, Indexes.CONTACT_EMAILABLE_IDX, Indexes.CONTACT_LAST_ACTIVITY_IDX, Indexes.CONTACT_NAME_IDX, Indexes.CONTACT_OWNER_IDX, Indexes.CONTACT_SCORE_IDX, Indexes.CONTACT_STAGE_IDX, Indexes.CONTACT_TAGS_IDX, Indexes.CONTACT_UPDATED_IDX);
     }
 
     @Override

@@ -289,31 +289,59 @@ public class ContactRecord extends UpdatableRecordImpl<ContactRecord> {
     }
 
     /**
+     * Setter for <code>contact.last_activity_at</code>.
+     */
+    public void setLastActivityAt(OffsetDateTime value) {
+        set(19, value);
+    }
+
+    /**
+     * Getter for <code>contact.last_activity_at</code>.
+     */
+    public OffsetDateTime getLastActivityAt() {
+        return (OffsetDateTime) get(19);
+    }
+
+    /**
+     * Setter for <code>contact.activity_count</code>.
+     */
+    public void setActivityCount(Integer value) {
+        set(20, value);
+    }
+
+    /**
+     * Getter for <code>contact.activity_count</code>.
+     */
+    public Integer getActivityCount() {
+        return (Integer) get(20);
+    }
+
+    /**
      * Setter for <code>contact.created_at</code>.
      */
     public void setCreatedAt(OffsetDateTime value) {
-        set(19, value);
+        set(21, value);
     }
 
     /**
      * Getter for <code>contact.created_at</code>.
      */
     public OffsetDateTime getCreatedAt() {
-        return (OffsetDateTime) get(19);
+        return (OffsetDateTime) get(21);
     }
 
     /**
      * Setter for <code>contact.updated_at</code>.
      */
     public void setUpdatedAt(OffsetDateTime value) {
-        set(20, value);
+        set(22, value);
     }
 
     /**
      * Getter for <code>contact.updated_at</code>.
      */
     public OffsetDateTime getUpdatedAt() {
-        return (OffsetDateTime) get(20);
+        return (OffsetDateTime) get(22);
     }
 
     // -------------------------------------------------------------------------
@@ -339,7 +367,7 @@ public class ContactRecord extends UpdatableRecordImpl<ContactRecord> {
     /**
      * Create a detached, initialised ContactRecord
      */
-    public ContactRecord(UUID tenantId, UUID id, Long version, String firstName, String lastName, String sortName, String email, String[] otherEmails, String[] phones, UUID companyId, String ownerId, String lifecycleStage, Integer leadScore, String[] tags, Boolean optInEmail, Boolean optInSms, Boolean optInCall, JSONB customFields, Boolean archived, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    public ContactRecord(UUID tenantId, UUID id, Long version, String firstName, String lastName, String sortName, String email, String[] otherEmails, String[] phones, UUID companyId, String ownerId, String lifecycleStage, Integer leadScore, String[] tags, Boolean optInEmail, Boolean optInSms, Boolean optInCall, JSONB customFields, Boolean archived, OffsetDateTime lastActivityAt, Integer activityCount, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
         super(Contact.CONTACT);
 
         setTenantId(tenantId);
@@ -361,6 +389,8 @@ public class ContactRecord extends UpdatableRecordImpl<ContactRecord> {
         setOptInCall(optInCall);
         setCustomFields(customFields);
         setArchived(archived);
+        setLastActivityAt(lastActivityAt);
+        setActivityCount(activityCount);
         setCreatedAt(createdAt);
         setUpdatedAt(updatedAt);
         resetTouchedOnNotNull();
