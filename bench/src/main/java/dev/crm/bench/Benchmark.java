@@ -95,6 +95,7 @@ final class Benchmark {
     CrmClient api = platform.as(big.adminKey());
     List<UUID> ids = sampleIds(big.id(), 5_000);
     reads(api, big, ids);
+    report.put("readModels", new ReadModelBench(size, db, out).run(api, big, ids, charted));
     imports(gen, api, ids);
     commands(api, big, ids);
     report.put("finishedAt", Instant.now().toString());
