@@ -96,16 +96,23 @@ class CustomFieldApiTest extends ApiTestSupport {
   }
 
   @Test
-  void aRemovedKeyComesBackOnlyWithItsType() {
+  void aRemovedFieldTakesNoNewValuesAndComesBackOnlyWithItsType() {
     Tenant t = newTenant();
     define(t.admin(), "seats", "number");
+    String id = create(t.editor(), "/api/v1/contacts", withCustom(Map.of("seats", "3")));
     assertThat(t.admin().delete(PATH + "/seats").status()).isEqualTo(200);
 
+    Response usedAfterRemoval =
+        t.editor().post("/api/v1/contacts", withCustom(Map.of("seats", "4")));
     Response otherType = t.admin().post(PATH, field("seats", "text"));
     Response sameType = t.admin().post(PATH, field("seats", "number"));
 
     assertThat(otherType.status()).isEqualTo(400);
     assertThat(fields(otherType)).containsExactly("type");
+    assertThat(usedAfterRemoval.status()).isEqualTo(400);
+    assertThat(fields(usedAfterRemoval)).containsExactly("customFields.seats");
+    assertThat(awaitVersion(t.viewer(), "/api/v1/contacts/" + id, 0).json().get("customFields"))
+        .isEqualTo(JSON.valueToTree(Map.of("seats", "3")));
     assertThat(sameType.status()).isEqualTo(201);
     assertThat(awaitVersion(t.viewer(), PATH + "/seats", 2).json().get("type").asString())
         .isEqualTo("number");
