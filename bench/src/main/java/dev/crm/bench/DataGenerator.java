@@ -132,10 +132,23 @@ final class DataGenerator {
     return tenants;
   }
 
+  /** Creates a tenant with the contact custom fields its import files fill. */
   Tenant createTenant(String name) {
     JsonNode t = platform.post("/api/v1/admin/tenants", Map.of("name", name));
     out.printf("[tenant] %s (%s)%n", name, t.get("id").asText());
-    return new Tenant(t.get("id").asText(), name, t.get("adminKey").asText(), List.of(), 0);
+    String adminKey = t.get("adminKey").asText();
+    CrmClient api = platform.as(adminKey);
+    customFieldDefinitions().forEach(field -> api.post("/api/v1/custom-fields/contact", field));
+    return new Tenant(t.get("id").asText(), name, adminKey, List.of(), 0);
+  }
+
+  /** The definitions of {@link #CUSTOM_FIELDS}, typed as {@link #writeContacts} fills them. */
+  static List<Map<String, Object>> customFieldDefinitions() {
+    return List.of(
+        Map.of("key", "region", "label", "Region", "type", "dropdown", "options", REGIONS),
+        Map.of("key", "plan", "label", "Plan", "type", "dropdown", "options", PLANS),
+        Map.of("key", "renewal_date", "label", "Renewal date", "type", "date"),
+        Map.of("key", "nps", "label", "NPS", "type", "number"));
   }
 
   List<Company> companies(Tenant tenant, int count) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a person running the generator or the benchmark relies on without a service: the generated
- * file is one the importer takes (header, unique emails, custom fields), the sizes add up, and the
- * chart and report are written and readable.
+ * file is one the importer takes (header, unique emails, custom fields of the types the generator
+ * defines), the sizes add up, and the chart and report are written and readable.
  */
 class BenchOutputsTest {
   @TempDir Path dir;
@@ -42,8 +42,19 @@ class BenchOutputsTest {
     assertThat(rows).hasSize(2_000);
     assertThat(rows.getFirst().getParser().getHeaderNames())
         .containsExactlyElementsOf(DataGenerator.CSV_HEADER);
+    // Every custom column is defined for the tenant, and its values are ones the definition takes.
+    Map<String, Map<String, Object>> definitions = new java.util.HashMap<>();
+    DataGenerator.customFieldDefinitions().forEach(d -> definitions.put((String) d.get("key"), d));
+    assertThat(definitions.keySet())
+        .containsExactlyInAnyOrderElementsOf(DataGenerator.CUSTOM_FIELDS);
     Set<String> emails = new HashSet<>();
     for (CSVRecord r : rows) {
+      for (String choice : List.of("region", "plan")) {
+        assertThat(r.get("customFields." + choice))
+            .isIn((List<?>) definitions.get(choice).get("options"));
+      }
+      assertThat(r.get("customFields.renewal_date")).matches("\\d{4}-\\d{2}-\\d{2}");
+      assertThat(r.get("customFields.nps")).matches("\\d+");
       assertThat(r.get("email")).matches("[a-z0-9-]+\\.[a-z0-9-]+\\.\\d+@[a-z0-9.-]+");
       emails.add(r.get("email"));
       assertThat(r.get("companyId")).isIn("", companies.get(0).id(), companies.get(1).id());

@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every API call needs an API key. Tenant roles nest (admin ⊃ editor ⊃ viewer): reads need a
- * viewer, writes an editor, key management an admin; tenants are created by the platform admin.
+ * viewer, writes an editor, key management and custom field definitions an admin; tenants are
+ * created by the platform admin.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -70,6 +71,10 @@ public class SecurityConfiguration {
                     .requestMatchers("/actuator/**", "/api/v1/admin/**")
                     .hasRole(Role.PLATFORM_ADMIN.name())
                     .requestMatchers("/api/v1/api-keys/**")
+                    .hasRole(Role.ADMIN.name())
+                    .requestMatchers(HttpMethod.GET, "/api/v1/custom-fields/**")
+                    .hasRole(Role.VIEWER.name())
+                    .requestMatchers("/api/v1/custom-fields/**")
                     .hasRole(Role.ADMIN.name())
                     .requestMatchers(HttpMethod.GET, "/api/**")
                     .hasRole(Role.VIEWER.name())

@@ -3,6 +3,7 @@ package dev.crm.api.shared;
 import dev.crm.command.imports.ImportJobs;
 import dev.crm.domain.campaign.InvalidCampaignTransition;
 import dev.crm.domain.contact.DuplicatePrimaryEmail;
+import dev.crm.domain.customfield.DuplicateCustomField;
 import dev.crm.domain.shared.AggregateArchived;
 import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.domain.shared.InvalidField;
@@ -10,6 +11,8 @@ import dev.crm.query.shared.InvalidQuery;
 import java.util.ArrayList;
 import java.util.List;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,22 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
     p.setProperty(
         "errors", List.of(new FieldError("email", "is already another contact's primary email")));
     return p;
+  }
+
+  @ExceptionHandler(DuplicateCustomField.class)
+  ProblemDetail duplicateCustomField(DuplicateCustomField e) {
+    ProblemDetail p = problem(HttpStatus.CONFLICT, "Duplicate custom field", e.getMessage());
+    p.setProperty("errors", List.of(new FieldError("key", "is already defined")));
+    return p;
+  }
+
+  /** Another node changed the same aggregate at the same moment (without an If-Match). */
+  @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class})
+  ProblemDetail concurrentChange(Exception e) {
+    return problem(
+        HttpStatus.CONFLICT,
+        "Concurrent change",
+        "The record changed meanwhile. Retry the request.");
   }
 
   @ExceptionHandler(AggregateArchived.class)

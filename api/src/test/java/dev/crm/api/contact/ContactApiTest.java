@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crm.api.ApiTestSupport;
+import dev.crm.api.customfield.CustomFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,12 @@ class ContactApiTest extends ApiTestSupport {
     Tenant t = newTenant();
     String company =
         create(t.editor(), "/api/v1/companies", Map.of("name", "Globex", "domain", "globex.com"));
+    CustomFields.define(t.admin(), "shoeSize", "number");
     Map<String, Object> body = contact(uniqueEmail());
     body.put("companyId", company);
     body.put("lifecycleStage", "lead");
     body.put("tags", List.of("vip"));
-    body.put("customFields", Map.of("shoeSize", "42"));
+    body.put("customFields", Map.of("shoeSize", " 042 "));
 
     Response created = t.editor().post("/api/v1/contacts", body);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crm.api.ApiTestSupport;
+import dev.crm.api.customfield.CustomFields;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,7 @@ class ImportApiTest extends ApiTestSupport {
   @Test
   void goodRowsLoadAndEveryBadRowIsReportedWithItsLineAndReason() {
     Tenant t = newTenant();
+    CustomFields.define(t.admin(), "plan", "text");
     String existing = uniqueEmail();
     create(t.editor(), "/api/v1/contacts", contact(existing));
     String csv =
@@ -87,6 +89,52 @@ class ImportApiTest extends ApiTestSupport {
   }
 
   @Test
+  void typedCustomValuesAreCheckedPerRowAndStoredInCanonicalForm() {
+    Tenant t = newTenant();
+    CustomFields.define(t.admin(), "seats", "number");
+    CustomFields.define(t.admin(), "renewal", "date");
+    Map<String, Object> region = CustomFields.choice("region", "dropdown", List.of("NA", "EMEA"));
+    region.put("required", true);
+    CustomFields.define(t.admin(), region);
+    String csv =
+        String.join(
+                "\n",
+                "email,customFields.seats,customFields.renewal,customFields.region,customFields.shoe",
+                "a@example.com,0042,2026-03-01,EMEA,",
+                "b@example.com,many,2026-03-01,NA,",
+                "c@example.com,3,1.3.2026,NA,",
+                "d@example.com,3,2026-03-01,,",
+                "e@example.com,3,2026-03-01,NA,44")
+            + "\n";
+
+    Response upload =
+        t.editor()
+            .upload(
+                "/api/v1/imports", "{\"format\":\"csv\"}", csv.getBytes(StandardCharsets.UTF_8));
+
+    JsonNode job = awaitFinished(t.viewer(), upload.json().get("id").asString());
+    assertThat(job.get("rowsSucceeded").asLong()).isEqualTo(1);
+    assertThat(job.get("rowsFailed").asLong()).isEqualTo(4);
+    assertThat(errorLines(t.viewer(), upload.json().get("id").asString()))
+        .satisfiesExactly(
+            l -> assertThat(l).startsWith("3,customFields.seats,").contains("whole number"),
+            l -> assertThat(l).startsWith("4,customFields.renewal,").contains("yyyy-MM-dd"),
+            l -> assertThat(l).startsWith("5,customFields.region,").contains("required"),
+            l -> assertThat(l).startsWith("6,customFields.shoe,").contains("unknown custom field"));
+    await()
+        .atMost(PROJECTION)
+        .untilAsserted(
+            () -> {
+              JsonNode items = t.viewer().get("/api/v1/contacts").json().get("items");
+              assertThat(items).hasSize(1);
+              assertThat(items.get(0).get("customFields"))
+                  .isEqualTo(
+                      JSON.valueToTree(
+                          Map.of("seats", "42", "renewal", "2026-03-01", "region", "EMEA")));
+            });
+  }
+
+  @Test
   void sameIdempotencyKeyDoesNotImportTwice() {
     Tenant t = newTenant();
     byte[] file = "email,firstName\nonce@example.com,Once\n".getBytes(StandardCharsets.UTF_8);
@@ -121,6 +169,7 @@ class ImportApiTest extends ApiTestSupport {
   @Test
   void jsonlRowsWithUpdatePolicyChangeTheExistingContact() {
     Tenant t = newTenant();
+    CustomFields.define(t.admin(), "plan", "text");
     String email = uniqueEmail();
     String id = create(t.editor(), "/api/v1/contacts", contact(email));
     String jsonl =
@@ -191,6 +240,7 @@ class ImportApiTest extends ApiTestSupport {
   @Test
   void mappingRenamesSourceColumns() {
     Tenant t = newTenant();
+    CustomFields.define(t.admin(), "plan", "text");
     Response upload =
         t.editor()
             .upload(

@@ -5,8 +5,10 @@ import static dev.crm.db.jooq.Tables.IMPORT_ROW_ERROR;
 
 import dev.crm.command.contact.EventStoreCompanies;
 import dev.crm.command.contact.JooqPrimaryEmails;
+import dev.crm.command.customfield.EventStoreCustomFieldSchemas;
 import dev.crm.domain.contact.ContactCommands.CreateContact;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
+import dev.crm.domain.customfield.CustomFieldRules;
 import dev.crm.domain.shared.DomainException;
 import dev.crm.domain.shared.InvalidField;
 import dev.crm.infra.axon.MetaDataKeys;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -47,6 +50,7 @@ class ImportBatchWriter {
   private final Clock clock;
   private final JooqPrimaryEmails primaryEmails;
   private final EventStoreCompanies companies;
+  private final EventStoreCustomFieldSchemas customFieldSchemas;
 
   ImportBatchWriter(
       CommandGateway commands,
@@ -54,13 +58,15 @@ class ImportBatchWriter {
       DSLContext db,
       Clock clock,
       JooqPrimaryEmails primaryEmails,
-      EventStoreCompanies companies) {
+      EventStoreCompanies companies,
+      EventStoreCustomFieldSchemas customFieldSchemas) {
     this.commands = commands;
     this.transactionManager = transactionManager;
     this.db = db;
     this.clock = clock;
     this.primaryEmails = primaryEmails;
     this.companies = companies;
+    this.customFieldSchemas = customFieldSchemas;
   }
 
   /** A claimed job as the writer needs it. */
@@ -87,11 +93,13 @@ class ImportBatchWriter {
 
   /** Writes one batch; answers whether the job was asked to cancel. */
   boolean write(Job job, List<ImportRow> rows, Checkpoint checkpoint) {
-    List<Outcome> planned = plan(job, rows);
+    CustomFieldRules rules = customFieldSchemas.contactRules(job.tenantId().toString());
+    List<Outcome> planned = plan(job, rows, rules);
     Instant at = clock.instant();
     ResultMessage<Boolean> batch =
         inUnitOfWork(
             () -> {
+              customFieldSchemas.remember(job.tenantId().toString(), rules);
               preclaim(job, planned);
               for (Outcome o : planned) {
                 if (o.command() != null) {
@@ -142,8 +150,11 @@ class ImportBatchWriter {
     }
   }
 
-  /** Decides per row: create, update, or refuse (bad row, duplicate email). */
-  private List<Outcome> plan(Job job, List<ImportRow> rows) {
+  /**
+   * Decides per row: create, update, or refuse (bad row, duplicate email, custom values the
+   * tenant's field definitions refuse).
+   */
+  private List<Outcome> plan(Job job, List<ImportRow> rows, CustomFieldRules rules) {
     List<String> emails = new ArrayList<>();
     for (ImportRow row : rows) {
       if (row instanceof ImportRow.Valid v) {
@@ -165,7 +176,7 @@ class ImportBatchWriter {
       if (earlier != null) {
         planned.add(refused(row, "email", "duplicate of line " + earlier + " in this file"));
       } else if (holder == null) {
-        planned.add(new Outcome(row, create(job, ownId, v), null));
+        planned.add(checked(row, v.customFields(), rules, custom -> create(job, ownId, v, custom)));
       } else if (holder.equals(ownId)) {
         // This row created the contact before a crash, in a batch whose checkpoint was lost
         // with it (the claim commits with the events): it counts as done, not as a duplicate.
@@ -173,7 +184,11 @@ class ImportBatchWriter {
       } else {
         planned.add(
             switch (job.options().dedupe()) {
-              case UPDATE -> new Outcome(row, update(job, holder, v), null);
+              case UPDATE ->
+                  v.customFields().isEmpty()
+                      ? new Outcome(row, update(job, holder, v, null), null)
+                      : checked(
+                          row, v.customFields(), rules, custom -> update(job, holder, v, custom));
               case SKIP ->
                   refused(row, "email", "contact " + holder + " has this primary email; skipped");
               case CREATE ->
@@ -184,11 +199,29 @@ class ImportBatchWriter {
     return planned;
   }
 
+  /**
+   * The row's command with its custom values in canonical form, or the row refused naming the
+   * custom field that broke the tenant's rules; the map replaces the contact's, so required fields
+   * must be in it.
+   */
+  private static Outcome checked(
+      ImportRow row,
+      Map<String, String> values,
+      CustomFieldRules rules,
+      Function<Map<String, String>, Object> command) {
+    try {
+      return new Outcome(row, command.apply(rules.canonical(values)), null);
+    } catch (InvalidField refused) {
+      return new Outcome(row, null, refused);
+    }
+  }
+
   private static Outcome refused(ImportRow row, String field, String reason) {
     return new Outcome(row, null, new InvalidField(field, reason));
   }
 
-  private CreateContact create(Job job, UUID id, ImportRow.Valid v) {
+  private CreateContact create(
+      Job job, UUID id, ImportRow.Valid v, Map<String, String> customFields) {
     return new CreateContact(
         id.toString(),
         job.tenantId().toString(),
@@ -203,11 +236,13 @@ class ImportBatchWriter {
         v.leadScore(),
         v.tags(),
         v.optIns(),
-        v.customFields(),
+        customFields,
         clock.instant());
   }
 
-  private UpdateContactDetails update(Job job, UUID id, ImportRow.Valid v) {
+  /** {@code customFields} {@code null} leaves the contact's custom values as they are. */
+  private UpdateContactDetails update(
+      Job job, UUID id, ImportRow.Valid v, Map<String, String> customFields) {
     return new UpdateContactDetails(
         id.toString(),
         job.tenantId().toString(),
@@ -220,7 +255,7 @@ class ImportBatchWriter {
         v.ownerId(),
         v.leadScore(),
         v.optIns(),
-        v.customFields().isEmpty() ? null : v.customFields(),
+        customFields,
         clock.instant());
   }
 

@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * How to read an import file: its format, which source column (CSV header or JSONL key) feeds which
- * contact field, which custom fields may appear, and what to do when a row's primary email already
- * belongs to a contact.
+ * contact field, optionally which custom fields may appear, and what to do when a row's primary
+ * email already belongs to a contact. Custom values must follow the tenant's field definitions
+ * whether or not {@code customFields} lists them; the list only narrows what this import may set.
  *
  * <p>Target fields: {@code firstName, lastName, email, emails, phones, companyId, ownerId,
  * lifecycleStage, leadScore, tags, optInEmail, optInSms, optInCall} and {@code customFields.<key>}.
@@ -69,6 +70,11 @@ public record ImportOptions(
             throw new InvalidField("mapping." + source, "'" + target + "' is not a contact field");
           }
         });
+  }
+
+  /** Whether this import may set the custom field {@code key}: any, unless a list names them. */
+  public boolean allowsCustomField(String key) {
+    return customFields.isEmpty() || customFields.contains(key);
   }
 
   /** The contact field a source column feeds, or {@code null} if the column is not imported. */

@@ -15,7 +15,10 @@ import java.util.UUID;
 
 /**
  * Turns one source row (column → text) into contact fields with the domain's own field rules, so a
- * row the aggregate would refuse is reported with its line instead of failing a batch.
+ * row the aggregate would refuse is reported with its line instead of failing a batch. Custom
+ * values are checked later, per batch, against the tenant's field definitions ({@link
+ * ImportBatchWriter}), because whether a required field must be present depends on whether the row
+ * creates or updates a contact.
  */
 final class RowMapper {
   /** Values of list fields in a CSV cell: {@code a;b;c}. */
@@ -41,8 +44,11 @@ final class RowMapper {
       }
       if (target.startsWith(ImportOptions.CUSTOM_PREFIX)) {
         String key = target.substring(ImportOptions.CUSTOM_PREFIX.length());
-        if (!options.customFields().contains(key)) {
-          return new ImportRow.Invalid(line, target, "unknown custom field '" + key + "'");
+        if (!options.allowsCustomField(key)) {
+          return new ImportRow.Invalid(
+              line,
+              target,
+              "unknown custom field '" + key + "': not in this import's customFields");
         }
         custom.put(key, value);
       } else {
@@ -66,7 +72,7 @@ final class RowMapper {
               flag("optInEmail", fields.get("optInEmail")),
               flag("optInSms", fields.get("optInSms")),
               flag("optInCall", fields.get("optInCall"))),
-          Fields.customFields("customFields", custom));
+          Map.copyOf(custom));
     } catch (InvalidField e) {
       return new ImportRow.Invalid(line, e.field(), e.reason());
     }

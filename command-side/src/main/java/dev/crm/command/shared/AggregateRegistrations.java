@@ -3,6 +3,7 @@ package dev.crm.command.shared;
 import dev.crm.domain.campaign.Campaign;
 import dev.crm.domain.company.Company;
 import dev.crm.domain.contact.Contact;
+import dev.crm.domain.customfield.CustomFieldSchema;
 import java.util.List;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
@@ -46,6 +47,12 @@ public class AggregateRegistrations {
     return factory(Campaign.class, parameterResolvers, handlerDefinition);
   }
 
+  @Bean
+  public AggregateFactory<CustomFieldSchema> customFieldSchemaFactory(
+      ParameterResolverFactory parameterResolvers, HandlerDefinition handlerDefinition) {
+    return factory(CustomFieldSchema.class, parameterResolvers, handlerDefinition);
+  }
+
   /**
    * Inspects the aggregate with Spring's parameter resolvers: command handlers take ports such as
    * {@code PrimaryEmails} that only Spring beans can satisfy.
@@ -59,14 +66,17 @@ public class AggregateRegistrations {
             type, parameterResolvers, handlerDefinition));
   }
 
-  /** One aggregate type with its factory and snapshot threshold. */
+  /** One aggregate type with its factory and snapshot threshold ({@code 0}: never). */
   private record Registration<T>(AggregateFactory<T> factory, int snapshotEvery) {
     void register(org.axonframework.config.Configurer configurer) {
-      configurer.configureAggregate(
+      AggregateConfigurer<T> aggregate =
           AggregateConfigurer.defaultConfiguration(factory.getAggregateType())
-              .configureAggregateFactory(c -> factory)
-              .configureSnapshotTrigger(
-                  c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)));
+              .configureAggregateFactory(c -> factory);
+      if (snapshotEvery > 0) {
+        aggregate.configureSnapshotTrigger(
+            c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery));
+      }
+      configurer.configureAggregate(aggregate);
     }
   }
 
@@ -75,6 +85,7 @@ public class AggregateRegistrations {
       AggregateFactory<Contact> contactFactory,
       AggregateFactory<Company> companyFactory,
       AggregateFactory<Campaign> campaignFactory,
+      AggregateFactory<CustomFieldSchema> customFieldSchemaFactory,
       @Value("${crm.snapshots.contact-every:100}") int contactEvery,
       @Value("${crm.snapshots.company-every:100}") int companyEvery,
       @Value("${crm.snapshots.campaign-every:50}") int campaignEvery) {
@@ -82,7 +93,10 @@ public class AggregateRegistrations {
         List.of(
             new Registration<>(contactFactory, contactEvery),
             new Registration<>(companyFactory, companyEvery),
-            new Registration<>(campaignFactory, campaignEvery));
+            new Registration<>(campaignFactory, campaignEvery),
+            // Never snapshotted: a schema has one event per definition change, loads only for an
+            // admin's write, and contacts read its events directly (EventStoreCustomFieldSchemas).
+            new Registration<>(customFieldSchemaFactory, 0));
     return configurer -> registrations.forEach(r -> r.register(configurer));
   }
 }

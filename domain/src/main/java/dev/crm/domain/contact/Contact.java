@@ -39,8 +39,10 @@ import org.axonframework.modelling.command.AggregateLifecycle;
 
 /**
  * A person the tenant does business with. Owns its details, funnel stage, tags and company link;
- * primary-email uniqueness spans contacts, so it is claimed through {@link PrimaryEmails}, and the
- * linked company must be one of the tenant's, which {@link Companies} answers.
+ * primary-email uniqueness spans contacts, so it is claimed through {@link PrimaryEmails}, the
+ * linked company must be one of the tenant's, which {@link Companies} answers, and custom values
+ * must follow the tenant's field definitions, which {@link CustomFieldSchemas} holds; they are
+ * stored in canonical form.
  */
 public class Contact {
   private static final String TYPE = "contact";
@@ -75,7 +77,11 @@ public class Contact {
   }
 
   @CommandHandler
-  public Contact(CreateContact cmd, PrimaryEmails primaryEmails, Companies companies) {
+  public Contact(
+      CreateContact cmd,
+      PrimaryEmails primaryEmails,
+      Companies companies,
+      CustomFieldSchemas customFieldSchemas) {
     String email = Fields.requireEmail("email", cmd.primaryEmail());
     List<String> others = otherEmails(cmd.otherEmails());
     List<String> validPhones = phones(cmd.phones());
@@ -85,7 +91,8 @@ public class Contact {
     String company = Fields.optionalText("companyId", cmd.companyId());
     Integer score = leadScore(cmd.leadScore());
     Set<String> validTags = Fields.tags("tags", cmd.tags());
-    Map<String, String> fields = Fields.customFields("customFields", cmd.customFields());
+    Map<String, String> fields =
+        customFieldSchemas.contactRules(cmd.tenantId()).canonical(cmd.customFields());
     requireCompanyOfTenant(companies, cmd.tenantId(), company);
 
     primaryEmails.claim(cmd.tenantId(), email, cmd.contactId());
@@ -104,12 +111,15 @@ public class Contact {
             score == null ? 0 : score,
             validTags == null ? Set.of() : validTags,
             Objects.requireNonNullElse(cmd.optIns(), OptIns.NONE),
-            fields == null ? Map.of() : fields,
+            fields,
             cmd.at()));
   }
 
   @CommandHandler
-  public Long handle(UpdateContactDetails cmd, PrimaryEmails primaryEmails) {
+  public Long handle(
+      UpdateContactDetails cmd,
+      PrimaryEmails primaryEmails,
+      CustomFieldSchemas customFieldSchemas) {
     requireChangeable(cmd.tenantId());
     String first = Fields.optionalText("firstName", cmd.firstName());
     String last = Fields.optionalText("lastName", cmd.lastName());
@@ -119,7 +129,11 @@ public class Contact {
     List<String> validPhones = phones(cmd.phones());
     String owner = Fields.optionalText("ownerId", cmd.ownerId());
     Integer score = leadScore(cmd.leadScore());
-    Map<String, String> fields = Fields.customFields("customFields", cmd.customFields());
+    // A given map replaces the whole set, so it must hold every required field.
+    Map<String, String> fields =
+        cmd.customFields() == null
+            ? null
+            : customFieldSchemas.contactRules(tenantId).canonical(cmd.customFields());
 
     var update =
         new ContactDetailsUpdated(

@@ -1,7 +1,6 @@
 package dev.crm.domain.shared;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,12 +15,10 @@ public final class Fields {
   /** Tags are facets in lists and search; a handful per contact keeps facets meaningful. */
   public static final int MAX_TAGS = 50;
 
-  /** Custom fields are bounded per record so that one contact cannot grow without limit. */
-  public static final int MAX_CUSTOM_FIELDS = 100;
-
-  /** Pragmatic email shape: one @, no spaces, a dot in the domain. Delivery proves the rest. */
+  /** Custom field keys are JSON keys in filters and column names in imports: plain identifiers. */
   private static final Pattern CUSTOM_FIELD_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
+  /** Pragmatic email shape: one @, no spaces, a dot in the domain. Delivery proves the rest. */
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+$");
 
   private Fields() {}
@@ -85,24 +82,16 @@ public final class Fields {
     return Set.copyOf(values);
   }
 
-  public static Map<String, String> customFields(String field, Map<String, String> values) {
-    if (values == null) {
-      return null;
+  /** Whether {@code key} may name a custom field: a letter, then letters, digits or _. */
+  public static boolean isCustomFieldKey(String key) {
+    return key != null && CUSTOM_FIELD_KEY.matcher(key).matches();
+  }
+
+  public static String requireCustomFieldKey(String field, String key) {
+    if (!isCustomFieldKey(key)) {
+      throw new InvalidField(field, "must match [A-Za-z][A-Za-z0-9_]{0,63}");
     }
-    if (values.size() > MAX_CUSTOM_FIELDS) {
-      throw new InvalidField(field, "must hold at most " + MAX_CUSTOM_FIELDS + " fields");
-    }
-    values.forEach(
-        (k, v) -> {
-          if (k == null || !CUSTOM_FIELD_KEY.matcher(k).matches()) {
-            throw new InvalidField(field, "key '" + k + "' must match [A-Za-z][A-Za-z0-9_]{0,63}");
-          }
-          if (v == null) {
-            throw new InvalidField(field + "." + k, "must not be null");
-          }
-          optionalText(field + "." + k, v, MAX_LONG_TEXT);
-        });
-    return Map.copyOf(values);
+    return key;
   }
 
   public static Integer nonNegative(String field, Integer value) {

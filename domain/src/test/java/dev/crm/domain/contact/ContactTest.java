@@ -23,6 +23,8 @@ import dev.crm.domain.contact.ContactEvent.ContactTagsAdded;
 import dev.crm.domain.contact.ContactEvent.ContactTagsRemoved;
 import dev.crm.domain.contact.ContactEvent.ContactUnlinkedFromCompany;
 import dev.crm.domain.contact.ContactEvent.LifecycleStageChanged;
+import dev.crm.domain.customfield.CustomFieldDefinition;
+import dev.crm.domain.customfield.CustomFieldType;
 import dev.crm.domain.shared.AggregateArchived;
 import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.domain.shared.Fields;
@@ -56,6 +58,7 @@ class ContactTest {
 
   private FixtureConfiguration<Contact> fixture;
   private InMemoryPrimaryEmails primaryEmails;
+  private InMemoryCustomFieldSchemas customFields;
 
   @BeforeEach
   void setUp() {
@@ -68,6 +71,12 @@ class ContactTest {
     fixture = new AggregateTestFixture<>(Contact.class);
     fixture.registerInjectableResource(primaryEmails);
     fixture.registerInjectableResource(companies);
+    customFields =
+        new InMemoryCustomFieldSchemas()
+            .define(TENANT, text("favouriteLanguage"))
+            .define(TENANT, text("title"))
+            .define(TENANT, field("born", CustomFieldType.NUMBER, false));
+    fixture.registerInjectableResource(customFields);
   }
 
   // --- create ---------------------------------------------------------------------------------
@@ -235,7 +244,7 @@ class ContactTest {
   }
 
   @Test
-  void cannotCreateContactWithInvalidCustomFieldKey() {
+  void cannotCreateContactWithUndefinedCustomField() {
     fixture
         .givenNoPriorActivity()
         .when(
@@ -255,7 +264,66 @@ class ContactTest {
                 null,
                 Map.of("1st choice", "x"),
                 CREATED_AT))
-        .expectException(invalidField("customFields"))
+        .expectException(invalidField("customFields.1st choice"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void customValuesAreStoredInCanonicalFormAndBlankOnesAreLeftOut() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWithCustomFields(TENANT, Map.of("born", " +01815 ", "title", "  ")))
+        .expectEvents(createdWithCustomFields(Map.of("born", "1815")));
+  }
+
+  @Test
+  void cannotCreateContactWithAValueTheFieldTypeRefuses() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWithCustomFields(TENANT, Map.of("born", "eighteen fifteen")))
+        .expectException(invalidField("customFields.born"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotUseAnotherTenantsCustomField() {
+    fixture
+        .givenNoPriorActivity()
+        .when(createWithCustomFields(OTHER_TENANT, Map.of("title", "Countess")))
+        .expectException(invalidField("customFields.title"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotCreateContactWithoutARequiredCustomField() {
+    customFields.define(TENANT, field("region", CustomFieldType.TEXT, true));
+
+    fixture
+        .givenNoPriorActivity()
+        .when(createWithCustomFields(TENANT, Map.of("title", "Countess")))
+        .expectException(invalidField("customFields.region"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void updateThatLeavesCustomFieldsAloneNeedsNoRequiredField() {
+    customFields.define(TENANT, field("region", CustomFieldType.TEXT, true));
+
+    fixture
+        .given(created())
+        .when(update(new Details().firstName("Ada")))
+        .expectSuccessfulHandlerExecution()
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void updateThatReplacesCustomFieldsMustKeepRequiredOnes() {
+    customFields.define(TENANT, field("region", CustomFieldType.TEXT, true));
+
+    fixture
+        .given(created())
+        .when(update(new Details().customFields(Map.of("title", "Countess"))))
+        .expectException(invalidField("customFields.region"))
         .expectNoEvents();
   }
 
@@ -819,6 +887,52 @@ class ContactTest {
         null,
         null,
         null,
+        CREATED_AT);
+  }
+
+  private static CustomFieldDefinition text(String key) {
+    return field(key, CustomFieldType.TEXT, false);
+  }
+
+  private static CustomFieldDefinition field(String key, CustomFieldType type, boolean required) {
+    return new CustomFieldDefinition(key, key, type, required, List.of(), null);
+  }
+
+  private static CreateContact createWithCustomFields(String tenant, Map<String, String> values) {
+    return new CreateContact(
+        ID,
+        tenant,
+        null,
+        null,
+        EMAIL,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        values,
+        CREATED_AT);
+  }
+
+  private static ContactCreated createdWithCustomFields(Map<String, String> values) {
+    return new ContactCreated(
+        ID,
+        TENANT,
+        null,
+        null,
+        EMAIL,
+        List.of(),
+        List.of(),
+        null,
+        null,
+        LifecycleStage.SUBSCRIBER,
+        0,
+        Set.of(),
+        OptIns.NONE,
+        values,
         CREATED_AT);
   }
 
