@@ -532,9 +532,9 @@ final class Benchmark {
   }
 
   /**
-   * Vacuums and refreshes the planner's statistics after the bulk load, as autovacuum does within
-   * a minute or two on a server where it is on (inserts alone trigger it), so every run measures
-   * the steady state: the same plans, and visibility maps that let counts use index-only scans.
+   * Vacuums and refreshes the planner's statistics after the bulk load, as autovacuum does within a
+   * minute or two on a server where it is on (inserts alone trigger it), so every run measures the
+   * steady state: the same plans, and visibility maps that let counts use index-only scans.
    */
   private void analyze() throws SQLException {
     try (Connection c = db.connect();
