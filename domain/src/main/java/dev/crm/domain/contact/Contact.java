@@ -256,8 +256,7 @@ public class Contact {
       throw new InvalidField("type", "is required");
     }
     Instant occurredAt = occurredAt(cmd.occurredAt(), cmd.at());
-    String actor =
-        Fields.optionalText("actorId", Fields.requireText("actorId", cmd.actorId()), MAX_ACTOR_ID);
+    String actor = actor(cmd.actorId());
     String subject = Fields.optionalText("subject", cmd.subject(), MAX_SUBJECT);
     String body = Fields.optionalText("body", cmd.body(), MAX_BODY);
     String outcome = Fields.optionalText("outcome", cmd.outcome(), MAX_OUTCOME);
@@ -395,6 +394,14 @@ public class Contact {
           "occurredAt", "must be at most " + MAX_YEARS_AHEAD + " year after now");
     }
     return occurredAt;
+  }
+
+  /** Every activity names who did it (the API defaults to the caller), in {@link #MAX_ACTOR_ID}. */
+  private static String actor(String actorId) {
+    if (actorId == null || actorId.isBlank()) {
+      throw new InvalidField("actorId", "is required");
+    }
+    return Fields.optionalText("actorId", actorId, MAX_ACTOR_ID);
   }
 
   /** Every other email must be a valid address; a missing entry is an input error, not a skip. */

@@ -770,14 +770,14 @@ class ContactTest {
         .expectNoEvents();
   }
 
-  @ParameterizedTest(name = "{0} of {1} characters is refused")
-  @MethodSource("activityTextsOneTooLong")
-  void cannotLogActivityWithTextBeyondItsLimit(String field, int length, Activity activity) {
+  @ParameterizedTest(name = "{0} longer than {1} characters is refused")
+  @MethodSource("activityTextsTooLong")
+  void cannotLogActivityWithTextBeyondItsLimit(String field, int limit, Activity activity) {
     fixture
         .given(created())
         .when(logActivity(activity))
         .expectException(invalidField(field))
-        .expectExceptionMessage(field + ": must be at most " + (length - 1) + " characters")
+        .expectExceptionMessage(field + ": must be at most " + limit + " characters")
         .expectNoEvents();
   }
 
@@ -792,12 +792,13 @@ class ContactTest {
     fixture.given(created()).when(logActivity(longest)).expectEvents(logged(longest));
   }
 
-  static Stream<Arguments> activityTextsOneTooLong() {
+  static Stream<Arguments> activityTextsTooLong() {
     return Stream.of(
-        Arguments.of("subject", 201, new Activity().subject("s".repeat(201))),
-        Arguments.of("body", 20_001, new Activity().body("b".repeat(20_001))),
-        Arguments.of("outcome", 101, new Activity().outcome("o".repeat(101))),
-        Arguments.of("actorId", 101, new Activity().actorId("a".repeat(101))));
+        Arguments.of("subject", 200, new Activity().subject("s".repeat(201))),
+        Arguments.of("body", 20_000, new Activity().body("b".repeat(20_001))),
+        Arguments.of("outcome", 100, new Activity().outcome("o".repeat(101))),
+        Arguments.of("actorId", 100, new Activity().actorId("a".repeat(101))),
+        Arguments.of("actorId", 100, new Activity().actorId("a".repeat(201))));
   }
 
   // --- archive and restore --------------------------------------------------------------------
@@ -1110,11 +1111,6 @@ class ContactTest {
     Activity outcome(String value) {
       outcome = value;
       return this;
-    }
-
-    @Override
-    public String toString() {
-      return "activity";
     }
   }
 }
