@@ -133,8 +133,8 @@ public class MonthlyPartitions {
     try {
       created = callEnsure(table, month);
     } catch (DataAccessException e) {
-      // Another node created it while this one waited for the function's lock, and this session
-      // still had the name cached as missing: a fresh transaction sees the partition.
+      // A concurrent creator (another node) can win between the function's check and its CREATE
+      // TABLE, which then fails; a fresh transaction finds the partition made.
       created = callEnsure(table, month);
     }
     known.add(table.partitionOf(month));
