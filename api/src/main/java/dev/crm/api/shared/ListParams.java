@@ -26,10 +26,15 @@ public final class ListParams {
     } else {
       throw new InvalidQuery("order", "must be asc or desc");
     }
+    return new ListRequest(s, descending, cursor, limit(limit));
+  }
+
+  /** The requested page size, or 0 for the default; the query checks the maximum. */
+  public static int limit(Integer limit) {
     if (limit != null && limit < 1) {
       throw new InvalidQuery("limit", "must be at least 1");
     }
-    return new ListRequest(s, descending, cursor, limit == null ? 0 : limit);
+    return limit == null ? 0 : limit;
   }
 
   /** Enum-valued filters are compared upper-case, as the read tables store them. */

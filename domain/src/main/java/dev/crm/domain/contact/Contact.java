@@ -7,10 +7,12 @@ import dev.crm.domain.contact.ContactCommands.ArchiveContact;
 import dev.crm.domain.contact.ContactCommands.ChangeLifecycleStage;
 import dev.crm.domain.contact.ContactCommands.CreateContact;
 import dev.crm.domain.contact.ContactCommands.LinkContactToCompany;
+import dev.crm.domain.contact.ContactCommands.LogActivity;
 import dev.crm.domain.contact.ContactCommands.RemoveContactTags;
 import dev.crm.domain.contact.ContactCommands.RestoreContact;
 import dev.crm.domain.contact.ContactCommands.UnlinkContactFromCompany;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
+import dev.crm.domain.contact.ContactEvent.ActivityLogged;
 import dev.crm.domain.contact.ContactEvent.ContactArchived;
 import dev.crm.domain.contact.ContactEvent.ContactCreated;
 import dev.crm.domain.contact.ContactEvent.ContactDetailsUpdated;
@@ -24,6 +26,8 @@ import dev.crm.domain.shared.AggregateArchived;
 import dev.crm.domain.shared.Fields;
 import dev.crm.domain.shared.InvalidField;
 import dev.crm.domain.shared.TenantGuard;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,6 +56,24 @@ public class Contact {
 
   /** Lead scores are points on a bounded scale so that scoring rules stay comparable. */
   static final int MAX_LEAD_SCORE = 1000;
+
+  /** Activities before 2000 are typos: no CRM history reaches back that far. */
+  static final Instant EARLIEST_ACTIVITY = Instant.parse("2000-01-01T00:00:00Z");
+
+  /** Planned meetings may be logged ahead, but a year at most: anything later is a typo. */
+  static final int MAX_YEARS_AHEAD = 1;
+
+  /** A subject is one line of a timeline entry. */
+  static final int MAX_SUBJECT = Fields.MAX_TEXT;
+
+  /** A body holds meeting notes or an email's text; bounded so that one event stays small. */
+  static final int MAX_BODY = 20_000;
+
+  /** An outcome is a short label ("left voicemail", "demo booked"), a facet in reports. */
+  static final int MAX_OUTCOME = 100;
+
+  /** Actors are API key ids or the ids of users in the caller's own system. */
+  static final int MAX_ACTOR_ID = 100;
 
   @AggregateIdentifier private String contactId;
   private String tenantId;
@@ -236,6 +258,38 @@ public class Contact {
     return AggregateLifecycle.getVersion();
   }
 
+  /**
+   * Logs an activity. It changes nothing the contact decides on, so there is no event sourcing
+   * handler: the timeline and the contact's last-activity columns are read models of the event.
+   */
+  @CommandHandler
+  public Long handle(LogActivity cmd) {
+    requireChangeable(cmd.tenantId());
+    String activityId = Fields.requireText("activityId", cmd.activityId());
+    if (cmd.type() == null) {
+      throw new InvalidField("type", "is required");
+    }
+    Instant occurredAt = occurredAt(cmd.occurredAt(), cmd.at());
+    String actor = actor(cmd.actorId());
+    String subject = Fields.optionalText("subject", cmd.subject(), MAX_SUBJECT);
+    String body = Fields.optionalText("body", cmd.body(), MAX_BODY);
+    String outcome = Fields.optionalText("outcome", cmd.outcome(), MAX_OUTCOME);
+
+    apply(
+        new ActivityLogged(
+            contactId,
+            tenantId,
+            activityId,
+            cmd.type(),
+            occurredAt,
+            actor,
+            subject,
+            body,
+            outcome,
+            cmd.at()));
+    return AggregateLifecycle.getVersion();
+  }
+
   @EventSourcingHandler
   void on(ContactCreated event) {
     contactId = event.contactId();
@@ -335,6 +389,33 @@ public class Contact {
     if (companyId != null && !companies.existsInTenant(tenantId, companyId)) {
       throw new InvalidField("companyId", "is not a company of this tenant");
     }
+  }
+
+  /**
+   * An activity happened between {@link #EARLIEST_ACTIVITY} and {@link #MAX_YEARS_AHEAD} after it
+   * is logged.
+   */
+  private static Instant occurredAt(Instant occurredAt, Instant at) {
+    if (occurredAt == null) {
+      throw new InvalidField("occurredAt", "is required");
+    }
+    if (occurredAt.isBefore(EARLIEST_ACTIVITY)) {
+      throw new InvalidField("occurredAt", "must not be before " + EARLIEST_ACTIVITY);
+    }
+    Instant latest = at.atOffset(ZoneOffset.UTC).plusYears(MAX_YEARS_AHEAD).toInstant();
+    if (occurredAt.isAfter(latest)) {
+      throw new InvalidField(
+          "occurredAt", "must be at most " + MAX_YEARS_AHEAD + " year after now");
+    }
+    return occurredAt;
+  }
+
+  /** Every activity names who did it (the API defaults to the caller), in {@link #MAX_ACTOR_ID}. */
+  private static String actor(String actorId) {
+    if (actorId == null || actorId.isBlank()) {
+      throw new InvalidField("actorId", "is required");
+    }
+    return Fields.optionalText("actorId", actorId, MAX_ACTOR_ID);
   }
 
   /** Every other email must be a valid address; a missing entry is an input error, not a skip. */

@@ -96,4 +96,20 @@ public final class ContactCommands {
       String tenantId,
       @TargetAggregateVersion Long expectedVersion,
       Instant at) {}
+
+  /**
+   * Log an activity on the contact's timeline. {@code occurredAt} is when it happened (back-dated
+   * or, for a planned meeting, ahead); {@code at} is when it is logged.
+   */
+  public record LogActivity(
+      @TargetAggregateIdentifier String contactId,
+      String tenantId,
+      String activityId,
+      ActivityType type,
+      Instant occurredAt,
+      String actorId,
+      String subject,
+      String body,
+      String outcome,
+      Instant at) {}
 }

@@ -97,4 +97,19 @@ public sealed interface ContactEvent {
 
   @Revision("1")
   record ContactRestored(String contactId, String tenantId, Instant at) implements ContactEvent {}
+
+  /** An activity was logged on the contact; {@code at} is when, {@code occurredAt} when it was. */
+  @Revision("1")
+  record ActivityLogged(
+      String contactId,
+      String tenantId,
+      String activityId,
+      ActivityType type,
+      Instant occurredAt,
+      String actorId,
+      String subject,
+      String body,
+      String outcome,
+      Instant at)
+      implements ContactEvent {}
 }

@@ -10,10 +10,12 @@ import dev.crm.domain.contact.ContactCommands.ArchiveContact;
 import dev.crm.domain.contact.ContactCommands.ChangeLifecycleStage;
 import dev.crm.domain.contact.ContactCommands.CreateContact;
 import dev.crm.domain.contact.ContactCommands.LinkContactToCompany;
+import dev.crm.domain.contact.ContactCommands.LogActivity;
 import dev.crm.domain.contact.ContactCommands.RemoveContactTags;
 import dev.crm.domain.contact.ContactCommands.RestoreContact;
 import dev.crm.domain.contact.ContactCommands.UnlinkContactFromCompany;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
+import dev.crm.domain.contact.ContactEvent.ActivityLogged;
 import dev.crm.domain.contact.ContactEvent.ContactArchived;
 import dev.crm.domain.contact.ContactEvent.ContactCreated;
 import dev.crm.domain.contact.ContactEvent.ContactDetailsUpdated;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ContactTest {
@@ -55,6 +58,10 @@ class ContactTest {
 
   private static final Instant CREATED_AT = Instant.parse("2025-03-01T09:00:00Z");
   private static final Instant AT = Instant.parse("2025-03-02T10:00:00Z");
+
+  private static final String ACTIVITY = "activity-1";
+  private static final String ACTOR = "key-1";
+  private static final Instant OCCURRED_AT = Instant.parse("2025-02-27T15:30:00Z");
 
   private FixtureConfiguration<Contact> fixture;
   private InMemoryPrimaryEmails primaryEmails;
@@ -718,6 +725,150 @@ class ContactTest {
         .expectNoEvents();
   }
 
+  // --- activities -----------------------------------------------------------------------------
+
+  @Test
+  void canLogActivityOnContact() {
+    fixture
+        .given(created())
+        .when(
+            logActivity(
+                new Activity()
+                    .type(ActivityType.CALL)
+                    .subject("Intro call")
+                    .body("Talked about the pilot.")
+                    .outcome("demo booked")))
+        .expectEvents(
+            new ActivityLogged(
+                ID,
+                TENANT,
+                ACTIVITY,
+                ActivityType.CALL,
+                OCCURRED_AT,
+                ACTOR,
+                "Intro call",
+                "Talked about the pilot.",
+                "demo booked",
+                AT))
+        .expectResultMessagePayload(1L);
+  }
+
+  @Test
+  void canLogActivityWithOnlyTypeTimeAndActor() {
+    fixture
+        .given(created())
+        .when(logActivity(new Activity()))
+        .expectEvents(
+            new ActivityLogged(
+                ID, TENANT, ACTIVITY, ActivityType.NOTE, OCCURRED_AT, ACTOR, null, null, null, AT));
+  }
+
+  @Test
+  void everyActivityIsLoggedEvenWhenItRepeatsTheLastOne() {
+    var activity = new Activity();
+    fixture
+        .given(created(), logged(activity))
+        .when(logActivity(activity))
+        .expectEvents(logged(activity))
+        .expectResultMessagePayload(2L);
+  }
+
+  @Test
+  void canLogActivityBackDatedToTheYear2000() {
+    Instant earliest = Instant.parse("2000-01-01T00:00:00Z");
+    fixture
+        .given(created())
+        .when(logActivity(new Activity().occurredAt(earliest)))
+        .expectEvents(logged(new Activity().occurredAt(earliest)));
+  }
+
+  @Test
+  void cannotLogActivityThatHappenedBefore2000() {
+    fixture
+        .given(created())
+        .when(logActivity(new Activity().occurredAt(Instant.parse("1999-12-31T23:59:59Z"))))
+        .expectException(invalidField("occurredAt"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void canLogActivityPlannedAYearAhead() {
+    Instant aYearAhead = Instant.parse("2026-03-02T10:00:00Z");
+    fixture
+        .given(created())
+        .when(logActivity(new Activity().occurredAt(aYearAhead)))
+        .expectEvents(logged(new Activity().occurredAt(aYearAhead)));
+  }
+
+  @Test
+  void cannotLogActivityMoreThanAYearAhead() {
+    fixture
+        .given(created())
+        .when(logActivity(new Activity().occurredAt(Instant.parse("2026-03-02T10:00:01Z"))))
+        .expectException(invalidField("occurredAt"))
+        .expectExceptionMessage("occurredAt: must be at most 1 year after now")
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotLogActivityWithoutWhenItHappened() {
+    fixture
+        .given(created())
+        .when(logActivity(new Activity().occurredAt(null)))
+        .expectException(invalidField("occurredAt"))
+        .expectExceptionMessage("occurredAt: is required")
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotLogActivityWithoutType() {
+    fixture
+        .given(created())
+        .when(logActivity(new Activity().type(null)))
+        .expectException(invalidField("type"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void cannotLogActivityWithBlankActor() {
+    fixture
+        .given(created())
+        .when(logActivity(new Activity().actorId(" ")))
+        .expectException(invalidField("actorId"))
+        .expectNoEvents();
+  }
+
+  @ParameterizedTest(name = "{0} longer than {1} characters is refused")
+  @MethodSource("activityTextsTooLong")
+  void cannotLogActivityWithTextBeyondItsLimit(String field, int limit, Activity activity) {
+    fixture
+        .given(created())
+        .when(logActivity(activity))
+        .expectException(invalidField(field))
+        .expectExceptionMessage(field + ": must be at most " + limit + " characters")
+        .expectNoEvents();
+  }
+
+  @Test
+  void canLogActivityWithEveryTextAtItsLimit() {
+    var longest =
+        new Activity()
+            .subject("s".repeat(200))
+            .body("b".repeat(20_000))
+            .outcome("o".repeat(100))
+            .actorId("a".repeat(100));
+    fixture.given(created()).when(logActivity(longest)).expectEvents(logged(longest));
+  }
+
+  static Stream<Arguments> activityTextsTooLong() {
+    return Stream.of(
+        Arguments.of("subject", 200, new Activity().subject("s".repeat(201))),
+        Arguments.of("body", 20_000, new Activity().body("b".repeat(20_001))),
+        Arguments.of("outcome", 100, new Activity().outcome("o".repeat(101))),
+        Arguments.of("actorId", 100, new Activity().actorId("a".repeat(101))),
+        Arguments.of("actorId", 100, new Activity().actorId("a".repeat(201))));
+  }
+
   // --- archive and restore --------------------------------------------------------------------
 
   @Test
@@ -827,7 +978,20 @@ class ContactTest {
         Named.of("add tags", new AddContactTags(ID, tenant, null, Set.of("vip"), AT)),
         Named.of("remove tags", new RemoveContactTags(ID, tenant, null, Set.of("vip"), AT)),
         Named.of("link to a company", new LinkContactToCompany(ID, tenant, null, "company-1", AT)),
-        Named.of("unlink from its company", new UnlinkContactFromCompany(ID, tenant, null, AT)));
+        Named.of("unlink from its company", new UnlinkContactFromCompany(ID, tenant, null, AT)),
+        Named.of(
+            "log an activity",
+            new LogActivity(
+                ID,
+                tenant,
+                ACTIVITY,
+                ActivityType.NOTE,
+                OCCURRED_AT,
+                ACTOR,
+                null,
+                null,
+                null,
+                AT)));
   }
 
   // --- fixtures -------------------------------------------------------------------------------
@@ -1009,6 +1173,57 @@ class ContactTest {
 
     Details customFields(Map<String, String> value) {
       customFields = value;
+      return this;
+    }
+  }
+
+  private static LogActivity logActivity(Activity a) {
+    return new LogActivity(
+        ID, TENANT, ACTIVITY, a.type, a.occurredAt, a.actorId, a.subject, a.body, a.outcome, AT);
+  }
+
+  /** The event that logging {@code a} records. */
+  private static ActivityLogged logged(Activity a) {
+    return new ActivityLogged(
+        ID, TENANT, ACTIVITY, a.type, a.occurredAt, a.actorId, a.subject, a.body, a.outcome, AT);
+  }
+
+  /** An activity to log: a note by {@link #ACTOR} at {@link #OCCURRED_AT} unless changed. */
+  static final class Activity {
+    private ActivityType type = ActivityType.NOTE;
+    private Instant occurredAt = OCCURRED_AT;
+    private String actorId = ACTOR;
+    private String subject;
+    private String body;
+    private String outcome;
+
+    Activity type(ActivityType value) {
+      type = value;
+      return this;
+    }
+
+    Activity occurredAt(Instant value) {
+      occurredAt = value;
+      return this;
+    }
+
+    Activity actorId(String value) {
+      actorId = value;
+      return this;
+    }
+
+    Activity subject(String value) {
+      subject = value;
+      return this;
+    }
+
+    Activity body(String value) {
+      body = value;
+      return this;
+    }
+
+    Activity outcome(String value) {
+      outcome = value;
       return this;
     }
   }

@@ -5,6 +5,7 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.val;
 
 import dev.crm.db.jooq.tables.records.ContactRecord;
+import dev.crm.domain.contact.ContactEvent.ActivityLogged;
 import dev.crm.domain.contact.ContactEvent.ContactArchived;
 import dev.crm.domain.contact.ContactEvent.ContactCreated;
 import dev.crm.domain.contact.ContactEvent.ContactDetailsUpdated;
@@ -18,6 +19,7 @@ import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 /**
@@ -211,6 +214,22 @@ public class ContactTableProjection {
   @EventHandler
   void on(ContactRestored e, @SequenceNumber long seq) {
     update(e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.ARCHIVED, false));
+  }
+
+  /**
+   * Activities are logged in any order of occurrence (back-dated ones are normal), so the last
+   * activity is the latest occurredAt seen, not the last one logged.
+   */
+  @EventHandler
+  void on(ActivityLogged e, @SequenceNumber long seq) {
+    Field<OffsetDateTime> occurred =
+        val(e.occurredAt().atOffset(ZoneOffset.UTC), CONTACT.LAST_ACTIVITY_AT);
+    Map<Field<?>, Object> changes = new LinkedHashMap<>();
+    changes.put(
+        CONTACT.LAST_ACTIVITY_AT,
+        DSL.greatest(DSL.coalesce(CONTACT.LAST_ACTIVITY_AT, occurred), occurred));
+    changes.put(CONTACT.ACTIVITY_COUNT, CONTACT.ACTIVITY_COUNT.plus(1));
+    update(e.tenantId(), e.contactId(), seq, e.at(), changes);
   }
 
   /** Applies the changes only if this event is newer than the row: replays are no-ops. */

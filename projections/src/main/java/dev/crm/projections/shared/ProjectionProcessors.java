@@ -4,6 +4,7 @@ import dev.crm.projections.campaign.CampaignTableProjection;
 import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
 import dev.crm.projections.customfield.CustomFieldDefinitionProjection;
+import dev.crm.projections.timeline.ContactTimelineProjection;
 import java.util.List;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -24,7 +25,8 @@ public class ProjectionProcessors {
           ContactTableProjection.GROUP,
           CompanyTableProjection.GROUP,
           CampaignTableProjection.GROUP,
-          CustomFieldDefinitionProjection.GROUP);
+          CustomFieldDefinitionProjection.GROUP,
+          ContactTimelineProjection.GROUP);
 
   @Bean
   public ConfigurerModule sqlProjectionProcessors(

@@ -22,6 +22,10 @@ public final class ContactQueries {
       boolean includeArchived,
       ListRequest page) {}
 
+  /**
+   * A contact as read. {@code lastActivityAt} is when its latest logged activity occurred ({@code
+   * null} if none was), {@code activityCount} how many were logged.
+   */
   public record ContactView(
       String id,
       long version,
@@ -39,7 +43,9 @@ public final class ContactQueries {
       Map<String, Object> customFields,
       boolean archived,
       OffsetDateTime createdAt,
-      OffsetDateTime updatedAt) {}
+      OffsetDateTime updatedAt,
+      OffsetDateTime lastActivityAt,
+      int activityCount) {}
 
   public record OptInsView(boolean email, boolean sms, boolean call) {}
 

@@ -109,7 +109,9 @@ public class ContactQueryHandler {
         customFields(r),
         r.get(CONTACT.ARCHIVED),
         r.get(CONTACT.CREATED_AT),
-        r.get(CONTACT.UPDATED_AT));
+        r.get(CONTACT.UPDATED_AT),
+        r.get(CONTACT.LAST_ACTIVITY_AT),
+        r.get(CONTACT.ACTIVITY_COUNT));
   }
 
   private static Map<String, Object> customFields(Record r) {

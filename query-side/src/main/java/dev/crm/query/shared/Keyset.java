@@ -25,6 +25,13 @@ import org.jooq.Table;
 public final class Keyset {
   private Keyset() {}
 
+  /**
+   * Where a page starts and how long it is. {@code order} names what the rows are sorted by (a list
+   * sort, or a query with an order of its own such as a timeline); a cursor is accepted only by the
+   * order and direction it was issued for.
+   */
+  public record Request(String order, boolean descending, String cursor, int limit) {}
+
   public static <V> Page<V> page(
       DSLContext db,
       Table<?> table,
@@ -33,6 +40,18 @@ public final class Keyset {
       Field<?> sortKey,
       Field<UUID> id,
       ListRequest request,
+      RecordMapper<Record, V> mapper) {
+    return page(db, table, columns, where, sortKey, id, request.keyset(), mapper);
+  }
+
+  public static <V> Page<V> page(
+      DSLContext db,
+      Table<?> table,
+      List<? extends SelectFieldOrAsterisk> columns,
+      Condition where,
+      Field<?> sortKey,
+      Field<UUID> id,
+      Request request,
       RecordMapper<Record, V> mapper) {
     @SuppressWarnings("unchecked")
     Field<Object> key = (Field<Object>) sortKey;
@@ -69,9 +88,9 @@ public final class Keyset {
 
   private record Decoded(Object value, UUID id) {}
 
-  private static String encode(ListRequest request, Object sortValue, UUID id) {
+  private static String encode(Request request, Object sortValue, UUID id) {
     String raw =
-        request.sort()
+        request.order()
             + "\n"
             + (request.descending() ? "desc" : "asc")
             + "\n"
@@ -83,13 +102,13 @@ public final class Keyset {
         .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Decoded decode(ListRequest request, Field<Object> key) {
+  private static Decoded decode(Request request, Field<Object> key) {
     try {
       String raw =
           new String(Base64.getUrlDecoder().decode(request.cursor()), StandardCharsets.UTF_8);
       String[] parts = raw.split("\n", 4);
       if (parts.length != 4
-          || !parts[0].equals(request.sort().name())
+          || !parts[0].equals(request.order())
           || !parts[1].equals(request.descending() ? "desc" : "asc")) {
         throw new InvalidQuery("cursor", "belongs to another sort order");
       }

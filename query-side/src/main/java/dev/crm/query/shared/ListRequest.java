@@ -20,11 +20,22 @@ public record ListRequest(Sort sort, boolean descending, String cursor, int limi
     if (sort == null) {
       sort = Sort.CREATED;
     }
+    limit = pageSize(limit);
+  }
+
+  /** The page size for a requested limit: {@link #DEFAULT_LIMIT} if none, else at most the max. */
+  public static int pageSize(int limit) {
     if (limit <= 0) {
-      limit = DEFAULT_LIMIT;
+      return DEFAULT_LIMIT;
     }
     if (limit > MAX_LIMIT) {
       throw new InvalidQuery("limit", "must be at most " + MAX_LIMIT);
     }
+    return limit;
+  }
+
+  /** The keyset position of this request; its order is the sort's name. */
+  public Keyset.Request keyset() {
+    return new Keyset.Request(sort.name(), descending, cursor, limit);
   }
 }
