@@ -3,6 +3,7 @@ package dev.crm.command.shared;
 import dev.crm.domain.campaign.Campaign;
 import dev.crm.domain.company.Company;
 import dev.crm.domain.contact.Contact;
+import dev.crm.domain.segment.Segment;
 import java.util.List;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
@@ -46,6 +47,12 @@ public class AggregateRegistrations {
     return factory(Campaign.class, parameterResolvers, handlerDefinition);
   }
 
+  @Bean
+  public AggregateFactory<Segment> segmentFactory(
+      ParameterResolverFactory parameterResolvers, HandlerDefinition handlerDefinition) {
+    return factory(Segment.class, parameterResolvers, handlerDefinition);
+  }
+
   /**
    * Inspects the aggregate with Spring's parameter resolvers: command handlers take ports such as
    * {@code PrimaryEmails} that only Spring beans can satisfy.
@@ -75,14 +82,17 @@ public class AggregateRegistrations {
       AggregateFactory<Contact> contactFactory,
       AggregateFactory<Company> companyFactory,
       AggregateFactory<Campaign> campaignFactory,
+      AggregateFactory<Segment> segmentFactory,
       @Value("${crm.snapshots.contact-every:100}") int contactEvery,
       @Value("${crm.snapshots.company-every:100}") int companyEvery,
-      @Value("${crm.snapshots.campaign-every:50}") int campaignEvery) {
+      @Value("${crm.snapshots.campaign-every:50}") int campaignEvery,
+      @Value("${crm.snapshots.segment-every:50}") int segmentEvery) {
     List<Registration<?>> registrations =
         List.of(
             new Registration<>(contactFactory, contactEvery),
             new Registration<>(companyFactory, companyEvery),
-            new Registration<>(campaignFactory, campaignEvery));
+            new Registration<>(campaignFactory, campaignEvery),
+            new Registration<>(segmentFactory, segmentEvery));
     return configurer -> registrations.forEach(r -> r.register(configurer));
   }
 }

@@ -3,6 +3,7 @@ package dev.crm.projections.shared;
 import dev.crm.projections.campaign.CampaignTableProjection;
 import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
+import dev.crm.projections.segment.SegmentTableProjection;
 import java.util.List;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -22,7 +23,8 @@ public class ProjectionProcessors {
       List.of(
           ContactTableProjection.GROUP,
           CompanyTableProjection.GROUP,
-          CampaignTableProjection.GROUP);
+          CampaignTableProjection.GROUP,
+          SegmentTableProjection.GROUP);
 
   @Bean
   public ConfigurerModule sqlProjectionProcessors(
