@@ -656,7 +656,7 @@ final class ContactFilterCompiler {
 
   /** A value exists when it is neither null nor empty; never null itself, so it can be negated. */
   private static Condition present(Field<String> x) {
-    return nullable(x) ? x.isNotNull().and(x.ne("")) : x.ne("");
+    return x.isNotNull().and(x.ne(""));
   }
 
   private static boolean nullable(Field<?> x) {
