@@ -137,7 +137,10 @@ final class RandomFilters {
               field, people.stream().map(Person::lastActivityAt).filter(Objects::nonNull).toList());
       case "daysSinceLastActivity" -> daysSince(field);
       case "tags" ->
-          set(field, people.stream().flatMap(p -> p.tags().stream()).distinct().sorted().toList());
+          set(
+              field,
+              people.stream().flatMap(p -> p.tags().stream()).distinct().sorted().toList(),
+              true);
       case "company.industry" -> choice(field, with(firmPool(Firm::industry), "Mining"), false);
       case "company.sizeBand" -> choice(field, SIZE_BANDS, true);
       case "company.status" -> choice(field, STATUSES, true);
@@ -248,8 +251,9 @@ final class RandomFilters {
     return new Cond(field, op, List.of(String.valueOf(pick(List.of(0, 1, 7, 14, 30, 45, 60, 90)))));
   }
 
-  private Cond set(String field, List<String> pool) {
-    List<String> values = with(pool, "no-such-tag");
+  /** Tags may name a tag nobody has; multi-select values must be options. */
+  private Cond set(String field, List<String> pool, boolean unknownAllowed) {
+    List<String> values = unknownAllowed ? with(pool, "no-such-tag") : pool;
     String op = pick(SET_OPS);
     return switch (op) {
       case "contains" -> new Cond(field, op, some(values, 1 + random.nextInt(2)));
@@ -281,7 +285,7 @@ final class RandomFilters {
       case "number", "decimal", "currency" -> customNumber(field, def.type(), stored);
       case "date" -> customDate(field, stored);
       case "datetime" -> time(field, stored.stream().map(Instant::parse).toList());
-      case "multi_select" -> set(field, def.options());
+      case "multi_select" -> set(field, def.options(), false);
       default -> throw new IllegalArgumentException("no generator for type " + def.type());
     };
   }
