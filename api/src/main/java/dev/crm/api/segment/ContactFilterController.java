@@ -38,7 +38,13 @@ public class ContactFilterController {
   record CountRequest(@NotNull FilterBody filter) {}
 
   @PostMapping
-  @Operation(summary = "Contacts matching a filter, with the contact list's sorts and cursors")
+  @Operation(
+      summary = "Contacts matching a filter, with the contact list's sorts and cursors",
+      description =
+          "Groups are OR-ed, the filters of a group AND-ed. neq and not_in also match contacts"
+              + " without a value; exists means a non-empty value; comparisons never match a"
+              + " missing value. Archived contacts are left out unless the filter names the"
+              + " field archived.")
   public ContactPage filter(
       @AuthenticationPrincipal Caller caller, @Valid @RequestBody FilterRequest body) {
     ListContactsMatching query =

@@ -200,7 +200,7 @@ final class ContactFilterCompiler {
   // --- fields -------------------------------------------------------------------------------
 
   /** What the field names: a function from the filter's operator and values to a condition. */
-  private Function<Term, Condition> subject(
+  private static Function<Term, Condition> subject(
       String path, String field, UUID tenantId, Map<String, Definition> custom) {
     if (field == null || field.isBlank()) {
       throw new InvalidQuery(path + ".field", "is required");
