@@ -78,6 +78,10 @@ public class SecurityConfiguration {
                     .hasRole(Role.ADMIN.name())
                     .requestMatchers(HttpMethod.GET, "/api/**")
                     .hasRole(Role.VIEWER.name())
+                    // Contact filters are reads whose filter is a JSON body.
+                    .requestMatchers(
+                        HttpMethod.POST, "/api/v1/contacts/filter", "/api/v1/contacts/filter/count")
+                    .hasRole(Role.VIEWER.name())
                     .requestMatchers("/api/**")
                     .hasRole(Role.EDITOR.name())
                     .anyRequest()

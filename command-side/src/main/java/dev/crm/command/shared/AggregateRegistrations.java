@@ -4,6 +4,7 @@ import dev.crm.domain.campaign.Campaign;
 import dev.crm.domain.company.Company;
 import dev.crm.domain.contact.Contact;
 import dev.crm.domain.customfield.CustomFieldSchema;
+import dev.crm.domain.segment.Segment;
 import java.util.List;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
@@ -53,6 +54,12 @@ public class AggregateRegistrations {
     return factory(CustomFieldSchema.class, parameterResolvers, handlerDefinition);
   }
 
+  @Bean
+  public AggregateFactory<Segment> segmentFactory(
+      ParameterResolverFactory parameterResolvers, HandlerDefinition handlerDefinition) {
+    return factory(Segment.class, parameterResolvers, handlerDefinition);
+  }
+
   /**
    * Inspects the aggregate with Spring's parameter resolvers: command handlers take ports such as
    * {@code PrimaryEmails} that only Spring beans can satisfy.
@@ -86,9 +93,11 @@ public class AggregateRegistrations {
       AggregateFactory<Company> companyFactory,
       AggregateFactory<Campaign> campaignFactory,
       AggregateFactory<CustomFieldSchema> customFieldSchemaFactory,
+      AggregateFactory<Segment> segmentFactory,
       @Value("${crm.snapshots.contact-every:100}") int contactEvery,
       @Value("${crm.snapshots.company-every:100}") int companyEvery,
-      @Value("${crm.snapshots.campaign-every:50}") int campaignEvery) {
+      @Value("${crm.snapshots.campaign-every:50}") int campaignEvery,
+      @Value("${crm.snapshots.segment-every:50}") int segmentEvery) {
     List<Registration<?>> registrations =
         List.of(
             new Registration<>(contactFactory, contactEvery),
@@ -96,7 +105,8 @@ public class AggregateRegistrations {
             new Registration<>(campaignFactory, campaignEvery),
             // Never snapshotted: a schema has one event per definition change, loads only for an
             // admin's write, and contacts read its events directly (EventStoreCustomFieldSchemas).
-            new Registration<>(customFieldSchemaFactory, 0));
+            new Registration<>(customFieldSchemaFactory, 0),
+            new Registration<>(segmentFactory, segmentEvery));
     return configurer -> registrations.forEach(r -> r.register(configurer));
   }
 }

@@ -4,6 +4,7 @@ import dev.crm.projections.campaign.CampaignTableProjection;
 import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
 import dev.crm.projections.customfield.CustomFieldDefinitionProjection;
+import dev.crm.projections.segment.SegmentTableProjection;
 import dev.crm.projections.timeline.ContactTimelineProjection;
 import java.util.List;
 import org.axonframework.config.ConfigurerModule;
@@ -26,7 +27,8 @@ public class ProjectionProcessors {
           CompanyTableProjection.GROUP,
           CampaignTableProjection.GROUP,
           CustomFieldDefinitionProjection.GROUP,
-          ContactTimelineProjection.GROUP);
+          ContactTimelineProjection.GROUP,
+          SegmentTableProjection.GROUP);
 
   @Bean
   public ConfigurerModule sqlProjectionProcessors(

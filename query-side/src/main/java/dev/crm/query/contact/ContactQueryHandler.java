@@ -82,7 +82,8 @@ public class ContactQueryHandler {
             ContactQueryHandler::view));
   }
 
-  private static Field<?> sortKey(ListRequest.Sort sort) {
+  /** The column a contact list is ordered by; segment lists order the same way. */
+  public static Field<?> sortKey(ListRequest.Sort sort) {
     return switch (sort) {
       case CREATED -> CONTACT.CREATED_AT;
       case UPDATED -> CONTACT.UPDATED_AT;
@@ -90,7 +91,8 @@ public class ContactQueryHandler {
     };
   }
 
-  private static ContactView view(Record r) {
+  /** A contact row as the API shows it; shared with the lists of filters and segments. */
+  public static ContactView view(Record r) {
     return new ContactView(
         r.get(CONTACT.ID).toString(),
         r.get(CONTACT.VERSION),
