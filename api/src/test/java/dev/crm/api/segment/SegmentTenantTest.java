@@ -10,14 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crm.api.ApiTestSupport;
-import dev.crm.api.segment.FilterOracle.CustomField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Two tenants with the same emails, tags, stages, company names and custom field values: a tenant's
@@ -25,12 +22,28 @@ import org.springframework.beans.factory.annotation.Autowired;
  * for it.
  */
 class SegmentTenantTest extends ApiTestSupport {
-  @Autowired DSLContext db;
 
   /** A tenant's data: its company and its contacts, each a VIP lead at that company. */
   private record Data(String company, List<String> contacts) {}
 
-  private Data seed(Tenant t, int contacts) {
+  /** Defines text fields through the API and waits until filters can use them. */
+  private static void define(Tenant t, String... keys) {
+    for (String key : keys) {
+      Response defined =
+          t.admin()
+              .post(
+                  "/api/v1/custom-fields/contact",
+                  Map.of("key", key, "label", key, "type", "text"));
+      assertThat(defined.status()).as(defined.body()).isEqualTo(201);
+      awaitVersion(
+          t.viewer(),
+          "/api/v1/custom-fields/contact/" + key,
+          defined.json().get("version").asLong());
+    }
+  }
+
+  private Data seed(Tenant t, int contacts, Map<String, String> customFields) {
+    define(t, customFields.keySet().toArray(String[]::new));
     String company =
         create(
             t.editor(),
@@ -43,7 +56,7 @@ class SegmentTenantTest extends ApiTestSupport {
       body.put("tags", List.of("vip"));
       body.put("companyId", company);
       body.put("leadScore", 50);
-      body.put("customFields", Map.of("plan", "pro", "tier", "gold"));
+      body.put("customFields", customFields);
       ids.add(create(t.editor(), "/api/v1/contacts", body));
     }
     return new Data(company, ids);
@@ -59,12 +72,9 @@ class SegmentTenantTest extends ApiTestSupport {
   void filtersOnlyEverSeeTheCallersContacts() {
     Tenant a = newTenant();
     Tenant b = newTenant();
-    Data dataA = seed(a, 5);
-    Data dataB = seed(b, 2);
-    // Both tenants define "tier"; only A defines "plan", though B's contacts carry a value for it.
-    ReadRows.definition(db, a.id(), new CustomField("tier", "text", List.of()), false);
-    ReadRows.definition(db, a.id(), new CustomField("plan", "text", List.of()), false);
-    ReadRows.definition(db, b.id(), new CustomField("tier", "text", List.of()), false);
+    // Both tenants define "tier"; only A defines "plan".
+    Data dataA = seed(a, 5, Map.of("plan", "pro", "tier", "gold"));
+    Data dataB = seed(b, 2, Map.of("tier", "gold"));
     Map<String, Object> everything =
         anyOf(cond("archived", "eq", false), cond("archived", "eq", true));
     await()
@@ -118,8 +128,8 @@ class SegmentTenantTest extends ApiTestSupport {
   void anotherTenantsSegmentDoesNotExist() {
     Tenant a = newTenant();
     Tenant b = newTenant();
-    seed(a, 3);
-    seed(b, 1);
+    seed(a, 3, Map.of("tier", "gold"));
+    seed(b, 1, Map.of("tier", "gold"));
     Map<String, Object> vips = allOf(cond("tags", "contains", List.of("vip")));
     String segmentA =
         create(a.editor(), "/api/v1/segments", Map.of("name", "VIPs", "filter", vips));
