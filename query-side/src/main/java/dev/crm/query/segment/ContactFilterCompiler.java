@@ -292,19 +292,23 @@ final class ContactFilterCompiler {
     return compare(t.op(), CONTACT.COMPANY_ID, v, true, CONTACT.COMPANY_ID.isNotNull());
   }
 
+  /** What numbers (standard and custom) may be filtered with. */
+  private static final FilterOp[] NUMBER_OPS = {
+    FilterOp.EQ,
+    FilterOp.NEQ,
+    FilterOp.IN,
+    FilterOp.NOT_IN,
+    FilterOp.GT,
+    FilterOp.GTE,
+    FilterOp.LT,
+    FilterOp.LTE,
+    FilterOp.BETWEEN,
+    FilterOp.EXISTS,
+    FilterOp.NOT_EXISTS
+  };
+
   private static Condition wholeNumber(Term t, Field<Integer> x) {
-    t.allow(
-        FilterOp.EQ,
-        FilterOp.NEQ,
-        FilterOp.IN,
-        FilterOp.NOT_IN,
-        FilterOp.GT,
-        FilterOp.GTE,
-        FilterOp.LT,
-        FilterOp.LTE,
-        FilterOp.BETWEEN,
-        FilterOp.EXISTS,
-        FilterOp.NOT_EXISTS);
+    t.allow(NUMBER_OPS);
     List<Long> v =
         t.values(false).stream().map(s -> FilterValues.wholeNumber(t.valuesPath(), s)).toList();
     t.requireOrdered(v, Comparator.naturalOrder());
@@ -507,18 +511,7 @@ final class ContactFilterCompiler {
 
   private static Condition customNumber(
       Term t, String key, CustomFieldType type, Field<String> raw, Condition present) {
-    t.allow(
-        FilterOp.EQ,
-        FilterOp.NEQ,
-        FilterOp.IN,
-        FilterOp.NOT_IN,
-        FilterOp.GT,
-        FilterOp.GTE,
-        FilterOp.LT,
-        FilterOp.LTE,
-        FilterOp.BETWEEN,
-        FilterOp.EXISTS,
-        FilterOp.NOT_EXISTS);
+    t.allow(NUMBER_OPS);
     List<BigDecimal> v =
         t.values(false).stream()
             .map(
