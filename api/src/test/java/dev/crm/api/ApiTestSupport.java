@@ -45,7 +45,11 @@ public abstract class ApiTestSupport {
     registry.add("spring.datasource.username", db::user);
     registry.add("spring.datasource.password", db::password);
     registry.add("CRM_BOOTSTRAP_ADMIN_KEY", () -> PLATFORM_KEY);
+    // The real Elasticsearch that bin/services runs; tests keep to indexes of their own.
+    registry.add("crm.search.index-prefix", () -> SEARCH_INDEX_PREFIX);
   }
+
+  public static final String SEARCH_INDEX_PREFIX = "crm-test";
 
   /** An HTTP answer: status, headers and the body parsed as JSON (or null when empty). */
   public record Response(int status, java.net.http.HttpHeaders headers, String body) {
@@ -222,6 +226,14 @@ public abstract class ApiTestSupport {
 
   /** Projections are asynchronous; a read that follows a write waits at most this long. */
   public static final Duration PROJECTION = Duration.ofSeconds(10);
+
+  /** The consistency token a command answered, asserting the header and body agree. */
+  public static String consistencyToken(Response commandAnswer) {
+    String token = commandAnswer.header("X-Consistency-Token");
+    assertThat(token).as(commandAnswer.body()).isNotBlank();
+    assertThat(commandAnswer.json().get("consistencyToken").asString()).isEqualTo(token);
+    return token;
+  }
 
   /** Reads {@code path} until the read model shows {@code version}; answers that read. */
   public static Response awaitVersion(Client client, String path, long version) {

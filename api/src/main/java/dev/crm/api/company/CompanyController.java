@@ -8,6 +8,7 @@ import dev.crm.api.shared.Commands;
 import dev.crm.api.shared.Idempotency;
 import dev.crm.api.shared.ListParams;
 import dev.crm.api.shared.Queries;
+import dev.crm.api.shared.ReadYourWrites;
 import dev.crm.api.shared.Versions;
 import dev.crm.domain.company.CompanyCommands.ArchiveCompany;
 import dev.crm.domain.company.CompanyCommands.CreateCompany;
@@ -17,12 +18,14 @@ import dev.crm.domain.company.CompanyStatus;
 import dev.crm.domain.company.Priority;
 import dev.crm.domain.company.SizeBand;
 import dev.crm.domain.shared.AggregateNotFound;
+import dev.crm.infra.axon.ProcessingGroups;
 import dev.crm.query.company.CompanyQueries.CompanyPage;
 import dev.crm.query.company.CompanyQueries.CompanyView;
 import dev.crm.query.company.CompanyQueries.FindCompanyById;
 import dev.crm.query.company.CompanyQueries.ListCompanies;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -54,9 +57,12 @@ public class CompanyController {
 
   private final Commands commands;
   private final Queries queries;
+  private final ReadYourWrites readYourWrites;
   private final Idempotency idempotency;
 
-  public CompanyController(Commands commands, Queries queries, Idempotency idempotency) {
+  public CompanyController(
+      Commands commands, Queries queries, Idempotency idempotency, ReadYourWrites readYourWrites) {
+    this.readYourWrites = readYourWrites;
     this.commands = commands;
     this.queries = queries;
     this.idempotency = idempotency;
@@ -116,7 +122,16 @@ public class CompanyController {
   @GetMapping("/{id}")
   @Operation(summary = "Read one company; the ETag is its version")
   public ResponseEntity<CompanyView> get(
-      @AuthenticationPrincipal Caller caller, @PathVariable String id) {
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable String id,
+      @RequestParam(required = false) String consistencyToken,
+      @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
+      HttpServletResponse response) {
+    readYourWrites.await(
+        consistencyToken != null ? consistencyToken : tokenHeader,
+        caller,
+        ProcessingGroups.COMPANY_TABLE,
+        response);
     CompanyView view =
         queries
             .find(new FindCompanyById(caller.requireTenant(), id), CompanyView.class)
@@ -135,7 +150,15 @@ public class CompanyController {
       @RequestParam(required = false) String sort,
       @RequestParam(required = false) String order,
       @RequestParam(required = false) String cursor,
-      @RequestParam(required = false) Integer limit) {
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String consistencyToken,
+      @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
+      HttpServletResponse response) {
+    readYourWrites.await(
+        consistencyToken != null ? consistencyToken : tokenHeader,
+        caller,
+        ProcessingGroups.COMPANY_TABLE,
+        response);
     ListCompanies query =
         new ListCompanies(
             caller.requireTenant(),

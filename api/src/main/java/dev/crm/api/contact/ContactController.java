@@ -14,6 +14,7 @@ import dev.crm.api.shared.Idempotency;
 import dev.crm.api.shared.Ids;
 import dev.crm.api.shared.ListParams;
 import dev.crm.api.shared.Queries;
+import dev.crm.api.shared.ReadYourWrites;
 import dev.crm.api.shared.Versions;
 import dev.crm.domain.contact.ContactCommands.AddContactTags;
 import dev.crm.domain.contact.ContactCommands.ArchiveContact;
@@ -25,12 +26,14 @@ import dev.crm.domain.contact.ContactCommands.RestoreContact;
 import dev.crm.domain.contact.ContactCommands.UnlinkContactFromCompany;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
 import dev.crm.domain.shared.AggregateNotFound;
+import dev.crm.infra.axon.ProcessingGroups;
 import dev.crm.query.contact.ContactQueries.ContactPage;
 import dev.crm.query.contact.ContactQueries.ContactView;
 import dev.crm.query.contact.ContactQueries.FindContactById;
 import dev.crm.query.contact.ContactQueries.ListContacts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.util.List;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -59,9 +62,12 @@ public class ContactController {
 
   private final Commands commands;
   private final Queries queries;
+  private final ReadYourWrites readYourWrites;
   private final Idempotency idempotency;
 
-  public ContactController(Commands commands, Queries queries, Idempotency idempotency) {
+  public ContactController(
+      Commands commands, Queries queries, Idempotency idempotency, ReadYourWrites readYourWrites) {
+    this.readYourWrites = readYourWrites;
     this.commands = commands;
     this.queries = queries;
     this.idempotency = idempotency;
@@ -103,7 +109,16 @@ public class ContactController {
   @GetMapping("/{id}")
   @Operation(summary = "Read one contact; the ETag is its version")
   public ResponseEntity<ContactView> get(
-      @AuthenticationPrincipal Caller caller, @PathVariable String id) {
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable String id,
+      @RequestParam(required = false) String consistencyToken,
+      @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
+      HttpServletResponse response) {
+    readYourWrites.await(
+        consistencyToken != null ? consistencyToken : tokenHeader,
+        caller,
+        ProcessingGroups.CONTACT_TABLE,
+        response);
     ContactView view =
         queries
             .find(new FindContactById(caller.requireTenant(), id), ContactView.class)
@@ -123,7 +138,15 @@ public class ContactController {
       @RequestParam(required = false) String sort,
       @RequestParam(required = false) String order,
       @RequestParam(required = false) String cursor,
-      @RequestParam(required = false) Integer limit) {
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String consistencyToken,
+      @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
+      HttpServletResponse response) {
+    readYourWrites.await(
+        consistencyToken != null ? consistencyToken : tokenHeader,
+        caller,
+        ProcessingGroups.CONTACT_TABLE,
+        response);
     ListContacts query =
         new ListContacts(
             caller.requireTenant(),

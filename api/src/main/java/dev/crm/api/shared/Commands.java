@@ -11,6 +11,8 @@ import java.util.function.Function;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AnnotationCommandTargetResolver;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -24,11 +26,18 @@ public class Commands {
   private final CommandGateway gateway;
   private final HttpServletRequest request;
   private final Clock clock;
+  private final ReadYourWrites readYourWrites;
+  private final CommandTargetResolver targets = AnnotationCommandTargetResolver.builder().build();
 
-  public Commands(CommandGateway gateway, HttpServletRequest request, Clock clock) {
+  public Commands(
+      CommandGateway gateway,
+      HttpServletRequest request,
+      Clock clock,
+      ReadYourWrites readYourWrites) {
     this.gateway = gateway;
     this.request = request;
     this.clock = clock;
+    this.readYourWrites = readYourWrites;
   }
 
   /** What every command on an existing aggregate needs besides its own fields. */
@@ -44,7 +53,9 @@ public class Commands {
                     MetaDataKeys.ACTOR_ID, caller.keyId(),
                     MetaDataKeys.REQUEST_ID, RequestIdFilter.of(request)));
     try {
-      return gateway.sendAndWait(message);
+      R result = gateway.sendAndWait(message);
+      readYourWrites.recordWrite(request, targets.resolveTarget(message).getIdentifier());
+      return result;
     } catch (CommandExecutionException e) {
       // Axon wraps some handler failures; the API answers for the rejection itself.
       if (e.getCause() instanceof RuntimeException cause) {

@@ -7,6 +7,7 @@ import dev.crm.domain.customfield.DuplicateCustomField;
 import dev.crm.domain.shared.AggregateArchived;
 import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.domain.shared.InvalidField;
+import dev.crm.query.search.SearchUnavailable;
 import dev.crm.query.shared.InvalidQuery;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,21 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler(ImportJobs.IdempotencyConflict.class)
   ProblemDetail importKeyReused(ImportJobs.IdempotencyConflict e) {
     return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage());
+  }
+
+  /** Search depends on Elasticsearch; lists, details and commands answer from PostgreSQL. */
+  @ExceptionHandler(SearchUnavailable.class)
+  ResponseEntity<ProblemDetail> searchUnavailable(SearchUnavailable e) {
+    log.warn("Search unavailable: {}", e.getCause() == null ? "" : e.getCause().toString());
+    ProblemDetail p =
+        problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "Search unavailable",
+            "Search is unavailable for the moment; lists and records still answer. Retry"
+                + " shortly.");
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "5")
+        .body(p);
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

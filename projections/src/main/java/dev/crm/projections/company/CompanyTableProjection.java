@@ -7,6 +7,7 @@ import dev.crm.domain.company.CompanyEvent.CompanyArchived;
 import dev.crm.domain.company.CompanyEvent.CompanyCreated;
 import dev.crm.domain.company.CompanyEvent.CompanyRestored;
 import dev.crm.domain.company.CompanyEvent.CompanyUpdated;
+import dev.crm.infra.axon.ProcessingGroups;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Component;
 @Component
 @ProcessingGroup(CompanyTableProjection.GROUP)
 public class CompanyTableProjection {
-  public static final String GROUP = "company-table";
+  public static final String GROUP = ProcessingGroups.COMPANY_TABLE;
 
   private final DSLContext db;
 

@@ -15,6 +15,7 @@ import dev.crm.domain.contact.ContactEvent.ContactTagsAdded;
 import dev.crm.domain.contact.ContactEvent.ContactTagsRemoved;
 import dev.crm.domain.contact.ContactEvent.ContactUnlinkedFromCompany;
 import dev.crm.domain.contact.ContactEvent.LifecycleStageChanged;
+import dev.crm.infra.axon.ProcessingGroups;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
@@ -44,7 +45,7 @@ import org.springframework.stereotype.Component;
 @Component
 @ProcessingGroup(ContactTableProjection.GROUP)
 public class ContactTableProjection {
-  public static final String GROUP = "contact-table";
+  public static final String GROUP = ProcessingGroups.CONTACT_TABLE;
 
   /** The unit-of-work resource holding this batch's new rows. */
   private static final String PENDING = ContactTableProjection.class.getName() + ".pending";

@@ -4,10 +4,12 @@ import dev.crm.projections.campaign.CampaignTableProjection;
 import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
 import dev.crm.projections.customfield.CustomFieldDefinitionProjection;
+import dev.crm.projections.search.SearchProjection;
 import dev.crm.projections.segment.SegmentTableProjection;
 import dev.crm.projections.timeline.ContactTimelineProjection;
 import java.util.List;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.lifecycle.Phase;
 import org.springframework.beans.factory.annotation.Value;
@@ -15,9 +17,10 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Each read table has its own pooled streaming processor, so a slow sink never holds back the
- * others. Segments are claimed through the JDBC token store, so several nodes split the work. Their
- * streams are woken by {@link EventArrivalSignal} when events arrive, instead of Axon's fixed 500
- * ms re-poll for event stores without availability callbacks.
+ * others; Elasticsearch, the slowest sink, has its own ({@link SearchProjection#GROUP}). Segments
+ * are claimed through the JDBC token store, so several nodes split the work. Their streams are
+ * woken by {@link EventArrivalSignal} when events arrive, instead of Axon's fixed 500 ms re-poll
+ * for event stores without availability callbacks.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 public class ProjectionProcessors {
@@ -33,7 +36,9 @@ public class ProjectionProcessors {
   @Bean
   public ConfigurerModule sqlProjectionProcessors(
       @Value("${crm.projections.segments:2}") int segments,
-      @Value("${crm.projections.batch-size:200}") int batchSize) {
+      @Value("${crm.projections.batch-size:200}") int batchSize,
+      @Value("${crm.search.projection.segments:2}") int searchSegments,
+      @Value("${crm.search.projection.batch-size:500}") int searchBatchSize) {
     return configurer -> {
       EventArrivalSignal arrivals = new EventArrivalSignal();
       configurer.onShutdown(Phase.INBOUND_EVENT_CONNECTORS, arrivals::stop);
@@ -51,6 +56,20 @@ public class ProjectionProcessors {
                       config -> arrivals.wrap(config.eventStore()),
                       (config, builder) ->
                           builder.initialSegmentCount(segments).batchSize(batchSize)));
+      // Search documents of one tenant are written in event order by one segment at a time: a
+      // contact then always finds its company's document (the command side saw the company
+      // first), and a company rename can rewrite its contacts' copies without racing their own
+      // updates. Tenants spread over the segments.
+      configurer
+          .eventProcessing()
+          .registerSequencingPolicy(
+              SearchProjection.GROUP,
+              c -> (EventMessage<?> event) -> SearchProjection.tenantOf(event))
+          .registerPooledStreamingEventProcessor(
+              SearchProjection.GROUP,
+              config -> arrivals.wrap(config.eventStore()),
+              (config, builder) ->
+                  builder.initialSegmentCount(searchSegments).batchSize(searchBatchSize));
     };
   }
 }

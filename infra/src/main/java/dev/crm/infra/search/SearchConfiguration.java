@@ -1,0 +1,45 @@
+package dev.crm.infra.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The Elasticsearch client every side shares. Timeouts are short on purpose: while Elasticsearch is
+ * down, a search must answer 503 at once and the search projection must fail its batch (and retry
+ * it later) instead of holding a processor thread.
+ */
+@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+public class SearchConfiguration {
+
+  @Bean(destroyMethod = "close")
+  public RestClient elasticsearchRestClient(
+      @Value("${crm.search.url:http://127.0.0.1:9200}") String url,
+      @Value("${crm.search.connect-timeout-ms:1000}") int connectTimeout,
+      @Value("${crm.search.socket-timeout-ms:10000}") int socketTimeout) {
+    return RestClient.builder(HttpHost.create(url))
+        .setRequestConfigCallback(
+            config -> config.setConnectTimeout(connectTimeout).setSocketTimeout(socketTimeout))
+        .setHttpClientConfigCallback(http -> http.setMaxConnTotal(64).setMaxConnPerRoute(64))
+        .build();
+  }
+
+  @Bean
+  public ElasticsearchClient elasticsearchClient(RestClient restClient) {
+    ObjectMapper mapper =
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    return new ElasticsearchClient(
+        new RestClientTransport(restClient, new JacksonJsonpMapper(mapper)));
+  }
+}
