@@ -53,8 +53,21 @@ final class Benchmark {
   private final List<Latency> charted = new ArrayList<>();
   private List<Latency> pacedIdle = List.of();
 
-  Benchmark(Size size, CrmClient platform, Database db, Path workDir, PrintStream out, long seed) {
+  private final java.net.URI elasticsearch;
+  private final String indexPrefix;
+
+  Benchmark(
+      Size size,
+      CrmClient platform,
+      Database db,
+      java.net.URI elasticsearch,
+      String indexPrefix,
+      Path workDir,
+      PrintStream out,
+      long seed) {
     this.size = size;
+    this.elasticsearch = elasticsearch;
+    this.indexPrefix = indexPrefix;
     this.platform = platform;
     this.db = db;
     this.workDir = workDir;
@@ -96,6 +109,9 @@ final class Benchmark {
     List<UUID> ids = sampleIds(big.id(), 5_000);
     reads(api, big, ids);
     report.put("readModels", new ReadModelBench(size, db, out).run(api, big, ids, charted));
+    report.put(
+        "search",
+        new SearchBench(size, db, elasticsearch, indexPrefix, out).run(api, big, charted));
     imports(gen, api, ids);
     commands(api, big, ids);
     report.put("finishedAt", Instant.now().toString());

@@ -118,6 +118,15 @@ public final class CrmBench {
     @Option(names = "--service-java-opts", defaultValue = "")
     String serviceJavaOpts;
 
+    @Option(names = "--es-url", defaultValue = "http://127.0.0.1:9200/")
+    java.net.URI elasticsearch;
+
+    @Option(
+        names = "--index-prefix",
+        defaultValue = "crm-bench",
+        description = "search index prefix; its indexes are deleted at start")
+    String indexPrefix;
+
     @Override
     public Integer call() throws Exception {
       Size size = sizing.resolve();
@@ -127,10 +136,13 @@ public final class CrmBench {
       Files.deleteIfExists(keyFile);
       System.out.printf("[bench] size %s: fresh database %s%n", size.name(), dbName);
       ServiceProcess.recreateDatabase(db);
+      ServiceProcess.dropIndexes(elasticsearch, indexPrefix);
       try (ServiceProcess service =
           ServiceProcess.start(
               serviceJar,
               db,
+              elasticsearch,
+              indexPrefix,
               port,
               keyFile,
               outDir.resolve("service.log"),
@@ -138,7 +150,9 @@ public final class CrmBench {
               System.out)) {
         service.awaitHealthy(Duration.ofMinutes(3));
         CrmClient platform = new CrmClient(CrmClient.newHttp(), service.base(), readKey(keyFile));
-        Benchmark bench = new Benchmark(size, platform, db, outDir, System.out, sizing.seed);
+        Benchmark bench =
+            new Benchmark(
+                size, platform, db, elasticsearch, indexPrefix, outDir, System.out, sizing.seed);
         bench.run();
         Path json = outDir.resolve("bench-" + size.name() + ".json");
         Path png = outDir.resolve("bench-" + size.name() + "-latency.png");

@@ -132,12 +132,48 @@ final class ReadModelBench {
       q.put("p99RatioToSql", Benchmark.ratio(a.percentileMillis(99), s.percentileMillis(99)));
       queries.put(k.name(), q);
     }
+    r.put("dashboardAlone", dashboardAlone(api, tenantId, charted));
     r.put("clients", size.readClients());
     r.put("seconds", size.readSeconds());
     r.put(
         "segments",
         segments.stream().map(s -> Map.of("name", s.name(), "filter", s.filter())).toList());
     r.put("queries", queries);
+    return r;
+  }
+
+  /**
+   * The dashboard on its own, as a team opening it at once would load it: 4 clients, API and raw
+   * SQL. (In the mix above it queues behind segment counts that scan a large share of the tenant.)
+   */
+  private Map<String, Object> dashboardAlone(CrmClient api, UUID tenantId, List<Latency> charted)
+      throws Exception {
+    Latency viaApi = new Latency("dashboard alone (API)");
+    closedLoop(
+        () -> null,
+        (ignored, x) -> {
+          long t = System.nanoTime();
+          CrmClient.Answer a = api.call("GET", "/api/v1/dashboard", null);
+          viaApi.recordNanos(System.nanoTime() - t);
+          if (a.status() != 200) {
+            throw new IllegalStateException("GET /api/v1/dashboard answered " + a.status());
+          }
+        });
+    Latency viaSql = new Latency("dashboard alone (raw SQL)");
+    closedLoop(
+        db::connect,
+        (c, x) -> {
+          long t = System.nanoTime();
+          dashboardSql(c, tenantId);
+          viaSql.recordNanos(System.nanoTime() - t);
+        });
+    charted.add(viaApi);
+    charted.add(viaSql);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("api", viaApi.summary());
+    r.put("sql", viaSql.summary());
+    r.put(
+        "p99RatioToSql", Benchmark.ratio(viaApi.percentileMillis(99), viaSql.percentileMillis(99)));
     return r;
   }
 

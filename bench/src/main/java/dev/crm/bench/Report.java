@@ -71,6 +71,15 @@ final class Report {
           other.get("detailP99RatioToIdle"),
           other.get("listP99RatioToIdle"));
     }
+    if (report.get("search") instanceof Map<?, ?> search) {
+      out.printf(
+          Locale.ROOT,
+          "search: p99 %.1fx raw Elasticsearch, autocomplete p99 %.1fx raw Elasticsearch;"
+              + " index caught up %.1f s after generating%n",
+          search.get("searchP99RatioToRaw"),
+          search.get("autocompleteP99RatioToRaw"),
+          search.get("secondsUntilIndexed"));
+    }
     if (report.get("reads") instanceof Map<?, ?> reads) {
       out.printf(
           Locale.ROOT,

@@ -53,8 +53,40 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** Deletes the search indexes of {@code prefix}, so the run starts from empty ones too. */
+  static void dropIndexes(URI elasticsearch, String prefix)
+      throws IOException, InterruptedException {
+    HttpClient http = CrmClient.newHttp();
+    var list =
+        http.send(
+            HttpRequest.newBuilder(
+                    elasticsearch.resolve("/_cat/indices/" + prefix + "-*?h=index&format=json"))
+                .GET()
+                .build(),
+            BodyHandlers.ofString());
+    if (list.statusCode() != 200) {
+      throw new IllegalStateException(
+          "Elasticsearch at " + elasticsearch + " answered " + list.statusCode());
+    }
+    for (var index : CrmClient.JSON.readTree(list.body())) {
+      http.send(
+          HttpRequest.newBuilder(elasticsearch.resolve("/" + index.get("index").asText()))
+              .DELETE()
+              .build(),
+          BodyHandlers.discarding());
+    }
+  }
+
   static ServiceProcess start(
-      Path jar, Database db, int port, Path keyFile, Path log, String javaOpts, PrintStream out)
+      Path jar,
+      Database db,
+      URI elasticsearch,
+      String indexPrefix,
+      int port,
+      Path keyFile,
+      Path log,
+      String javaOpts,
+      PrintStream out)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -69,7 +101,9 @@ final class ServiceProcess implements AutoCloseable {
             "--spring.datasource.url=" + db.url(db.name()),
             "--spring.datasource.username=" + db.user(),
             "--spring.datasource.password=" + db.password(),
-            "--crm.bootstrap-key-file=" + keyFile));
+            "--crm.bootstrap-key-file=" + keyFile,
+            "--crm.search.url=" + elasticsearch,
+            "--crm.search.index-prefix=" + indexPrefix));
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());

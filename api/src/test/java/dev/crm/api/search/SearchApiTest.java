@@ -38,10 +38,22 @@ class SearchApiTest extends ApiTestSupport {
     JsonNode page = search(t.viewer(), "q=" + enc("jon smiht"), consistencyToken(last));
 
     assertThat(ids(page)).containsExactly(id(john));
-    JsonNode hit = page.get("items").get(0);
-    assertThat(hit.get("firstName").asString()).isEqualTo("John");
-    assertThat(hit.get("highlight").get("fullName").get(0).asString())
+    assertThat(page.get("items").get(0).get("firstName").asString()).isEqualTo("John");
+  }
+
+  @Test
+  void wholeNamesRankBeforePrefixesAndMatchesAreHighlighted() {
+    Tenant t = newTenant();
+    Response smithson = created(t.editor(), "/api/v1/contacts", person("John", "Smithson"));
+    Response smith = created(t.editor(), "/api/v1/contacts", person("John", "Smith"));
+
+    JsonNode page = search(t.viewer(), "q=" + enc("john smith"), consistencyToken(smith));
+
+    assertThat(ids(page)).containsExactly(id(smith), id(smithson));
+    assertThat(page.get("items").get(0).get("highlight").get("fullName").get(0).asString())
         .isEqualTo("<em>John</em> <em>Smith</em>");
+    assertThat(page.get("items").get(1).get("highlight").get("fullName").get(0).asString())
+        .isEqualTo("<em>John</em> <em>Smithson</em>");
   }
 
   @Test

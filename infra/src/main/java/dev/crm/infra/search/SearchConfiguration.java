@@ -25,7 +25,7 @@ public class SearchConfiguration {
       @Value("${crm.search.url:http://127.0.0.1:9200}") String url,
       @Value("${crm.search.connect-timeout-ms:1000}") int connectTimeout,
       @Value("${crm.search.socket-timeout-ms:10000}") int socketTimeout) {
-    return RestClient.builder(HttpHost.create(url))
+    return RestClient.builder(HttpHost.create(url.replaceAll("/+$", "")))
         .setRequestConfigCallback(
             config -> config.setConnectTimeout(connectTimeout).setSocketTimeout(socketTimeout))
         .setHttpClientConfigCallback(http -> http.setMaxConnTotal(64).setMaxConnPerRoute(64))

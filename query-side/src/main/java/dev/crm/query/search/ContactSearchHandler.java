@@ -126,10 +126,12 @@ public class ContactSearchHandler {
                               }))
                   .sort(sorts(effective, ascending));
               if (text != null) {
+                Query marked = highlighting(text);
                 s.highlight(
                     h ->
                         h.preTags("<em>")
                             .postTags("</em>")
+                            .highlightQuery(marked)
                             .fields("fullName", f -> f)
                             .fields("emails", f -> f)
                             .fields("companyName", f -> f));
@@ -199,6 +201,30 @@ public class ContactSearchHandler {
                             .prefixLength(1)
                             .operator(Operator.And))));
     return Query.of(q -> q.bool(b -> b.should(should).minimumShouldMatch("1")));
+  }
+
+  /**
+   * What highlights mark: the words typed and the last one as a prefix. Not the typo-tolerant
+   * match: highlighting it runs its automaton over every hit's text, which cost more than the
+   * search itself, so typo matches come back unmarked. (Prefix matches are found through the {@code
+   * index_prefixes} subfield, which a highlighter of the field itself does not see; a wildcard on
+   * the last word marks them.)
+   */
+  static Query highlighting(String text) {
+    String[] words = text.toLowerCase(Locale.ROOT).split("\\s+");
+    String last = words[words.length - 1].replaceAll("[*?\\\\]", "");
+    List<Query> should = new ArrayList<>();
+    should.add(Query.of(q -> q.match(m -> m.field("fullName").query(text))));
+    should.add(Query.of(q -> q.match(m -> m.field("companyName").query(text))));
+    should.add(term("emails", text));
+    if (!last.isEmpty()) {
+      should.add(Query.of(q -> q.wildcard(w -> w.field("fullName").value(last + "*"))));
+      should.add(Query.of(q -> q.wildcard(w -> w.field("companyName").value(last + "*"))));
+      if (words.length == 1) {
+        should.add(Query.of(q -> q.prefix(p -> p.field("emails").value(last))));
+      }
+    }
+    return Query.of(q -> q.bool(b -> b.should(should)));
   }
 
   private static List<Query> filters(SearchContacts query) {
