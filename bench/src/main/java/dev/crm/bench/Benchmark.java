@@ -102,6 +102,8 @@ final class Benchmark {
     generated.put("campaigns", size.campaigns());
     generated.put("seconds", seconds(t0));
     report.put("generate", generated);
+    SearchBench search = new SearchBench(size, db, elasticsearch, indexPrefix, out);
+    generated.put("secondsUntilSearchIndexed", search.awaitIndexed());
     analyze();
 
     Tenant big = tenants.getFirst();
@@ -109,9 +111,7 @@ final class Benchmark {
     List<UUID> ids = sampleIds(big.id(), 5_000);
     reads(api, big, ids);
     report.put("readModels", new ReadModelBench(size, db, out).run(api, big, ids, charted));
-    report.put(
-        "search",
-        new SearchBench(size, db, elasticsearch, indexPrefix, out).run(api, big, charted));
+    report.put("search", search.run(api, big, charted));
     imports(gen, api, ids);
     commands(api, big, ids);
     report.put("finishedAt", Instant.now().toString());

@@ -13,6 +13,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.crm.api.ApiTestSupport;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,7 @@ class SearchOutageTest extends ApiTestSupport {
 
   @Autowired DSLContext db;
   @Autowired ElasticsearchClient es;
+  @Autowired EventProcessingConfiguration processing;
 
   @Test
   void writesGoOnWhileSearchIsDownAndTheIndexConvergesWhenItReturns() throws IOException {
@@ -100,6 +104,80 @@ class SearchOutageTest extends ApiTestSupport {
     assertThat(ids(search(t.viewer(), "q=" + renamed, token))).containsExactly(contacts.get(0));
     assertThat(ids(search(t.viewer(), "q=outage&limit=50", token))).hasSize(14);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(searchLag()).isZero());
+  }
+
+  @Test
+  void aReplayOfTheSearchProjectionChangesNoDocument() throws IOException {
+    Instant start = Instant.now().minusSeconds(1);
+    Tenant t = newTenant();
+    String company =
+        id(created(t.editor(), "/api/v1/companies", Map.of("name", "Vandelay Industries")));
+    List<String> contacts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Map<String, Object> body = person("Replay" + i, "Latex");
+      body.put("companyId", company);
+      body.put("tags", List.of("t" + i));
+      contacts.add(id(created(t.editor(), "/api/v1/contacts", body)));
+    }
+    t.editor()
+        .post("/api/v1/contacts/" + contacts.get(0) + "/tags", Map.of("tags", List.of("vip")));
+    Response renamed =
+        t.editor().patch("/api/v1/companies/" + company, Map.of("name", "Vandelay Imports"));
+    assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+    search(t.viewer(), "q=vandelay", consistencyToken(renamed));
+    Map<String, Map<?, ?>> before = documents(t.id());
+    assertThat(before).hasSize(4);
+    assertThat(before.values())
+        .allSatisfy(d -> assertThat(d.get("companyName")).isEqualTo("Vandelay Imports"));
+
+    PooledStreamingEventProcessor processor =
+        processing.eventProcessor("search", PooledStreamingEventProcessor.class).orElseThrow();
+    processor.shutDown();
+    processor.resetTokens(source -> source.createTokenAt(start));
+    processor.start();
+    // A replay ends with the first event past the reset position, so write one.
+    Response after =
+        t.editor().patch("/api/v1/contacts/" + contacts.get(3), Map.of("lastName", "Latexes"));
+    assertThat(after.status()).as(after.body()).isEqualTo(200);
+    search(t.viewer(), "q=latexes", consistencyToken(after));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(processor.processingStatus().values())
+                    .isNotEmpty()
+                    .allSatisfy(status -> assertThat(status.isReplaying()).isFalse()));
+
+    Map<String, Map<?, ?>> replayed = documents(t.id());
+    for (String id : contacts.subList(0, 3)) {
+      assertThat(replayed.get(id)).as(id).isEqualTo(before.get(id));
+    }
+    assertThat(replayed.get(contacts.get(3)).get("lastName")).isEqualTo("Latexes");
+    assertThat(indexed(t.id())).isEqualTo(sqlVersions(t.id()));
+  }
+
+  /** Every contact document of the tenant, by id, with its version as "_version". */
+  @SuppressWarnings("unchecked")
+  private Map<String, Map<?, ?>> documents(String tenant) throws IOException {
+    es.indices().refresh(r -> r.index(SEARCH_INDEX_PREFIX + "-contacts"));
+    Map<String, Map<?, ?>> docs = new TreeMap<>();
+    es.search(
+            s ->
+                s.index(SEARCH_INDEX_PREFIX + "-contacts")
+                    .routing(tenant)
+                    .size(100)
+                    .version(true)
+                    .query(q -> q.term(x -> x.field("tenantId").value(tenant))),
+            Map.class)
+        .hits()
+        .hits()
+        .forEach(
+            h -> {
+              Map<Object, Object> doc = new java.util.LinkedHashMap<>(h.source());
+              doc.put("_version", h.version());
+              docs.put(h.id(), doc);
+            });
+    return docs;
   }
 
   /** Every contact of the tenant in the index, with its version (archived ones included). */

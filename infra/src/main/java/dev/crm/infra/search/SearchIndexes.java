@@ -29,8 +29,8 @@ public class SearchIndexes {
 
   /** One index family: its name, the mapping version it is built with, and its mapping file. */
   public enum Kind {
-    CONTACTS("contacts", 1),
-    COMPANIES("companies", 1);
+    CONTACTS("contacts", 2),
+    COMPANIES("companies", 2);
 
     private final String name;
     private final int mappingVersion;
@@ -73,37 +73,64 @@ public class SearchIndexes {
   }
 
   /**
-   * Creates every index whose read alias is missing, with both aliases; answers the kinds it
-   * created. Safe to call from several nodes at once: the loser of a creation race finds the index
-   * made.
+   * Creates every index of the current mapping version that the read alias does not point to yet;
+   * answers the kinds it created. A missing alias gets a new index with both aliases. An alias on
+   * an older version is moved to a new, empty index in one atomic alias update, and the old index
+   * is left for the operator to drop (or to move back to). Either way the caller must rebuild the
+   * new index from the events. Safe to call from several nodes at once: the loser of a creation
+   * race finds the index made and leaves the aliases to the winner.
    */
   public synchronized Set<Kind> ensure() throws IOException {
     Set<Kind> created = EnumSet.noneOf(Kind.class);
     Boolean folding = null;
     for (Kind kind : Kind.values()) {
-      if (es.indices().existsAlias(a -> a.name(read(kind))).value()) {
+      Set<String> current =
+          es.indices().existsAlias(a -> a.name(read(kind))).value()
+              ? es.indices().getAlias(a -> a.name(read(kind))).result().keySet()
+              : Set.of();
+      if (current.contains(index(kind))) {
         continue;
       }
       if (folding == null) {
         folding = serverHasAsciiFolding();
       }
-      String body = createBody(kind, folding);
+      String body = createBody(kind, folding, current.isEmpty());
       try {
         es.indices().create(c -> c.index(index(kind)).withJson(new StringReader(body)));
-        created.add(kind);
-        log.info(
-            "Created search index {} (aliases {}, {}; ascii folding {})",
-            index(kind),
-            read(kind),
-            write(kind),
-            folding ? "on" : "off: the server lacks the analysis-common module");
       } catch (ElasticsearchException e) {
-        if (!"resource_already_exists_exception".equals(e.error().type())) {
-          throw e;
+        if ("resource_already_exists_exception".equals(e.error().type())) {
+          continue;
         }
+        throw e;
       }
+      if (!current.isEmpty()) {
+        moveAliases(kind, current);
+      }
+      created.add(kind);
+      log.info(
+          "Created search index {} (aliases {}, {}{}; ascii folding {})",
+          index(kind),
+          read(kind),
+          write(kind),
+          current.isEmpty() ? "" : ", moved from " + current,
+          folding ? "on" : "off: the server lacks the analysis-common module");
     }
     return created;
+  }
+
+  private void moveAliases(Kind kind, Set<String> from) throws IOException {
+    es.indices()
+        .updateAliases(
+            u -> {
+              for (String old : from) {
+                u.actions(a -> a.remove(r -> r.index(old).alias(read(kind))));
+                u.actions(a -> a.remove(r -> r.index(old).alias(write(kind))));
+              }
+              u.actions(a -> a.add(x -> x.index(index(kind)).alias(read(kind))));
+              u.actions(
+                  a -> a.add(x -> x.index(index(kind)).alias(write(kind)).isWriteIndex(true)));
+              return u;
+            });
   }
 
   /**
@@ -116,7 +143,7 @@ public class SearchIndexes {
             node -> node.modules().stream().anyMatch(m -> "analysis-common".equals(m.name())));
   }
 
-  private String createBody(Kind kind, boolean folding) {
+  private String createBody(Kind kind, boolean folding, boolean withAliases) {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode settings = body.putObject("settings");
     settings.put("number_of_shards", shards);
@@ -134,9 +161,11 @@ public class SearchIndexes {
     analyzer.put("tokenizer", "standard");
     analyzer.set("filter", filters.deepCopy());
     body.set("mappings", mapping(kind));
-    ObjectNode aliases = body.putObject("aliases");
-    aliases.putObject(read(kind));
-    aliases.putObject(write(kind)).put("is_write_index", true);
+    if (withAliases) {
+      ObjectNode aliases = body.putObject("aliases");
+      aliases.putObject(read(kind));
+      aliases.putObject(write(kind)).put("is_write_index", true);
+    }
     return body.toString();
   }
 

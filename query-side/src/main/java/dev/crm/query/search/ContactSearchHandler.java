@@ -22,7 +22,6 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.CompletionContext;
 import co.elastic.clients.elasticsearch.core.search.CompletionSuggestOption;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import co.elastic.clients.json.JsonData;
 import dev.crm.infra.search.SearchIndexes;
 import dev.crm.infra.search.SearchIndexes.Kind;
 import dev.crm.query.search.SearchQueries.Archived;
@@ -107,6 +106,8 @@ public class ContactSearchHandler {
     List<FieldValue> after = SearchSupport.after(query.cursor(), sortKey);
     List<Query> filters = filters(query);
     SearchSort effective = sort;
+    // Facets describe the whole result, so the first page carries them; later pages do not.
+    boolean facets = query.facets() && after == null;
     SearchRequest request =
         SearchRequest.of(
             s -> {
@@ -136,7 +137,7 @@ public class ContactSearchHandler {
                             .fields("emails", f -> f)
                             .fields("companyName", f -> f));
               }
-              if (query.facets()) {
+              if (facets) {
                 s.aggregations(facets());
               }
               if (after != null) {
@@ -153,7 +154,7 @@ public class ContactSearchHandler {
         items,
         SearchSupport.total(response.hits()),
         SearchSupport.totalIsLowerBound(response.hits()),
-        query.facets() ? facetCounts(response.aggregations()) : Map.of(),
+        facets ? facetCounts(response.aggregations()) : Map.of(),
         next);
   }
 
@@ -302,13 +303,7 @@ public class ContactSearchHandler {
         Aggregation.of(
             a ->
                 a.terms(t -> t.field("companyId").size(FACET_SIZE))
-                    .aggregations(
-                        "name",
-                        n ->
-                            n.topHits(
-                                h ->
-                                    h.size(1)
-                                        .source(s -> s.filter(f -> f.includes("companyName")))))));
+                    .aggregations("name", n -> n.terms(t -> t.field("companyName.raw").size(1)))));
     return aggs;
   }
 
@@ -328,20 +323,13 @@ public class ContactSearchHandler {
     return facets;
   }
 
+  /** A company bucket's name: its contacts' copy of it (one name per company id). */
   private static String label(StringTermsBucket bucket) {
     Aggregate name = bucket.aggregations().get("name");
-    if (name == null || name.topHits().hits().hits().isEmpty()) {
+    if (name == null || name.sterms().buckets().array().isEmpty()) {
       return null;
     }
-    JsonData source = name.topHits().hits().hits().getFirst().source();
-    if (source == null) {
-      return null;
-    }
-    var companyName = source.toJson().asJsonObject().get("companyName");
-    return companyName == null
-            || companyName.getValueType() != jakarta.json.JsonValue.ValueType.STRING
-        ? null
-        : ((jakarta.json.JsonString) companyName).getString();
+    return name.sterms().buckets().array().getFirst().key().stringValue();
   }
 
   private static ContactHit hit(Hit<ContactSource> hit) {
