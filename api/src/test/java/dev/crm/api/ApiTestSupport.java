@@ -47,6 +47,9 @@ public abstract class ApiTestSupport {
     registry.add("CRM_BOOTSTRAP_ADMIN_KEY", () -> PLATFORM_KEY);
     // The real Elasticsearch that bin/services runs; tests keep to indexes of their own.
     registry.add("crm.search.index-prefix", () -> SEARCH_INDEX_PREFIX);
+    // A test's read waits for its own write; when a fresh index is being rebuilt from the test
+    // database's earlier events, that can take longer than the service's default 5 s.
+    registry.add("crm.consistency.max-wait", () -> "PT60S");
   }
 
   public static final String SEARCH_INDEX_PREFIX = "crm-test";
