@@ -39,6 +39,22 @@ final class SearchBench {
   static final int COMPLETIONS = 8;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The fields a hit shows, as the service asks for them. */
+  private static final String[] SOURCE = {
+    "id",
+    "firstName",
+    "lastName",
+    "email",
+    "companyId",
+    "companyName",
+    "stage",
+    "ownerId",
+    "tags",
+    "archived",
+    "createdAt",
+    "updatedAt"
+  };
+
   /** One search a user would type, and what kind of match it is. */
   record Term(String kind, String text) {}
 
@@ -217,22 +233,7 @@ final class SearchBench {
 
   static String searchBody(String tenant, String text) {
     ObjectNode body = JSON.createObjectNode();
-    body.putObject("_source")
-        .set(
-            "includes",
-            strings(
-                "id",
-                "firstName",
-                "lastName",
-                "email",
-                "companyId",
-                "companyName",
-                "stage",
-                "ownerId",
-                "tags",
-                "archived",
-                "createdAt",
-                "updatedAt"));
+    body.putObject("_source").set("includes", strings(SOURCE));
     body.put("size", LIMIT);
     ObjectNode aggs = body.putObject("aggregations");
     aggs.putObject("stage").putObject("terms").put("field", "stage").put("size", 20);
@@ -267,24 +268,9 @@ final class SearchBench {
 
   static String completionBody(String tenant, String prefix) {
     ObjectNode body = JSON.createObjectNode();
-    body.putObject("_source")
-        .set(
-            "includes",
-            strings(
-                "id",
-                "firstName",
-                "lastName",
-                "email",
-                "companyId",
-                "companyName",
-                "stage",
-                "ownerId",
-                "tags",
-                "archived",
-                "createdAt",
-                "updatedAt"));
+    body.putObject("_source").set("includes", strings(SOURCE));
     body.put("size", 0);
-    ObjectNode suggester = body.putObject("suggest").putObject("contacts");
+    ObjectNode suggester = body.putObject("suggest").putObject("completions");
     suggester.put("prefix", prefix);
     ObjectNode completion = suggester.putObject("completion");
     completion.put("field", "suggest").put("size", COMPLETIONS);

@@ -13,7 +13,6 @@ import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.CompletionSuggestOption;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import dev.crm.infra.search.SearchIndexes;
 import dev.crm.infra.search.SearchIndexes.Kind;
@@ -21,16 +20,12 @@ import dev.crm.query.search.SearchQueries.Archived;
 import dev.crm.query.search.SearchQueries.AutocompleteCompanies;
 import dev.crm.query.search.SearchQueries.CompanyHit;
 import dev.crm.query.search.SearchQueries.CompanySearchPage;
-import dev.crm.query.search.SearchQueries.Completion;
 import dev.crm.query.search.SearchQueries.Completions;
 import dev.crm.query.search.SearchQueries.SearchCompanies;
-import dev.crm.query.shared.InvalidQuery;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
@@ -151,57 +146,20 @@ public class CompanySearchHandler {
       String lower = text.toLowerCase(Locale.ROOT);
       should.add(constant(Query.of(q -> q.prefix(p -> p.field("domain").value(lower))), PREFIX));
     }
-    should.add(
-        Query.of(
-            q ->
-                q.match(
-                    m ->
-                        m.field("name")
-                            .query(text)
-                            .fuzziness("AUTO")
-                            .prefixLength(1)
-                            .operator(Operator.And))));
+    should.add(SearchSupport.typoTolerant("name", text));
     return Query.of(q -> q.bool(b -> b.should(should).minimumShouldMatch("1")));
   }
 
   @QueryHandler
   public Completions handle(AutocompleteCompanies query) {
-    String prefix = SearchSupport.text("prefix", query.prefix());
-    if (prefix == null) {
-      throw new InvalidQuery("prefix", "is required");
-    }
-    int limit = SearchSupport.limit(query.limit(), SearchSupport.MAX_COMPLETIONS);
-    SearchResponse<CompanySource> response =
-        call(
-            () ->
-                es.search(
-                    s ->
-                        s.index(indexes.read(Kind.COMPANIES))
-                            .routing(query.tenantId())
-                            .size(0)
-                            .source(src -> src.filter(f -> f.includes(SOURCE)))
-                            .suggest(
-                                g ->
-                                    g.suggesters(
-                                        "companies",
-                                        f ->
-                                            f.prefix(prefix)
-                                                .completion(
-                                                    c ->
-                                                        ContactSearchHandler.completion(
-                                                            c, query.tenantId(), prefix, limit)))),
-                    CompanySource.class));
-    Set<String> seen = new LinkedHashSet<>();
-    List<Completion> items = new ArrayList<>();
-    for (var suggestion : response.suggest().get("companies")) {
-      for (CompletionSuggestOption<CompanySource> option : suggestion.completion().options()) {
-        if (seen.add(option.id())) {
-          CompanySource s = option.source();
-          String label = s.domain() == null ? s.name() : s.name() + " · " + s.domain();
-          items.add(new Completion(option.id(), option.text(), label));
-        }
-      }
-    }
-    return new Completions(items);
+    return SearchSupport.complete(
+        es,
+        indexes.read(Kind.COMPANIES),
+        query.tenantId(),
+        query.prefix(),
+        query.limit(),
+        SOURCE,
+        CompanySource.class,
+        s -> s.domain() == null ? s.name() : s.name() + " · " + s.domain());
   }
 }

@@ -19,14 +19,11 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.CompletionContext;
-import co.elastic.clients.elasticsearch.core.search.CompletionSuggestOption;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import dev.crm.infra.search.SearchIndexes;
 import dev.crm.infra.search.SearchIndexes.Kind;
 import dev.crm.query.search.SearchQueries.Archived;
 import dev.crm.query.search.SearchQueries.AutocompleteContacts;
-import dev.crm.query.search.SearchQueries.Completion;
 import dev.crm.query.search.SearchQueries.Completions;
 import dev.crm.query.search.SearchQueries.ContactHit;
 import dev.crm.query.search.SearchQueries.ContactSearchPage;
@@ -37,11 +34,9 @@ import dev.crm.query.shared.InvalidQuery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
@@ -191,16 +186,7 @@ public class ContactSearchHandler {
                     q.matchBoolPrefix(
                         m -> m.field("companyName").query(text).operator(Operator.And))),
             COMPANY));
-    should.add(
-        Query.of(
-            q ->
-                q.match(
-                    m ->
-                        m.field("fullName")
-                            .query(text)
-                            .fuzziness("AUTO")
-                            .prefixLength(1)
-                            .operator(Operator.And))));
+    should.add(SearchSupport.typoTolerant("fullName", text));
     return Query.of(q -> q.bool(b -> b.should(should).minimumShouldMatch("1")));
   }
 
@@ -355,71 +341,25 @@ public class ContactSearchHandler {
 
   @QueryHandler
   public Completions handle(AutocompleteContacts query) {
-    String prefix = SearchSupport.text("prefix", query.prefix());
-    if (prefix == null) {
-      throw new InvalidQuery("prefix", "is required");
-    }
-    int limit = SearchSupport.limit(query.limit(), SearchSupport.MAX_COMPLETIONS);
-    SearchResponse<ContactSource> response =
-        call(
-            () ->
-                es.search(
-                    s ->
-                        s.index(indexes.read(Kind.CONTACTS))
-                            .routing(query.tenantId())
-                            .size(0)
-                            .source(src -> src.filter(f -> f.includes(SOURCE)))
-                            .suggest(
-                                g ->
-                                    g.suggesters(
-                                        "contacts",
-                                        f ->
-                                            f.prefix(prefix)
-                                                .completion(
-                                                    c ->
-                                                        completion(
-                                                            c, query.tenantId(), prefix, limit)))),
-                    ContactSource.class));
-    Set<String> seen = new LinkedHashSet<>();
-    List<Completion> items = new ArrayList<>();
-    for (var suggestion : response.suggest().get("contacts")) {
-      for (CompletionSuggestOption<ContactSource> option : suggestion.completion().options()) {
-        if (seen.add(option.id())) {
-          ContactSource s = option.source();
-          String name = ((nz(s.firstName()) + " " + nz(s.lastName())).strip());
-          String label = name.isEmpty() ? s.email() : name;
-          if (s.companyName() != null) {
-            label = label + " · " + s.companyName();
-          }
-          items.add(new Completion(option.id(), option.text(), label));
-        }
-      }
-    }
-    return new Completions(items);
+    return SearchSupport.complete(
+        es,
+        indexes.read(Kind.CONTACTS),
+        query.tenantId(),
+        query.prefix(),
+        query.limit(),
+        SOURCE,
+        ContactSource.class,
+        ContactSearchHandler::label);
   }
 
-  /**
-   * The tenant's suggestions only (the completion suggester ignores query filters, so the tenant is
-   * a context of every suggestion); past three characters one typo is forgiven.
-   */
-  static co.elastic.clients.util.ObjectBuilder<
-          co.elastic.clients.elasticsearch.core.search.CompletionSuggester>
-      completion(
-          co.elastic.clients.elasticsearch.core.search.CompletionSuggester.Builder c,
-          String tenantId,
-          String prefix,
-          int limit) {
-    c.field("suggest")
-        .size(limit)
-        .contexts(
-            "tenant", List.of(CompletionContext.of(x -> x.context(ctx -> ctx.category(tenantId)))));
-    if (prefix.length() >= 4) {
-      c.fuzzy(f -> f.fuzziness("1").prefixLength(1));
-    }
-    return c;
-  }
-
-  private static String nz(String s) {
-    return s == null ? "" : s;
+  /** The name (or, without one, the email) and the company. */
+  private static String label(ContactSource s) {
+    String name =
+        ((s.firstName() == null ? "" : s.firstName())
+                + " "
+                + (s.lastName() == null ? "" : s.lastName()))
+            .strip();
+    String label = name.isEmpty() ? s.email() : name;
+    return s.companyName() == null ? label : label + " · " + s.companyName();
   }
 }

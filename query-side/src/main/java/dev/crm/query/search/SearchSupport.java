@@ -1,20 +1,30 @@
 package dev.crm.query.search;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.CompletionContext;
+import co.elastic.clients.elasticsearch.core.search.CompletionSuggestOption;
 import co.elastic.clients.elasticsearch.core.search.HitsMetadata;
 import co.elastic.clients.elasticsearch.core.search.TotalHitsRelation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crm.query.search.SearchQueries.Completion;
+import dev.crm.query.search.SearchQueries.Completions;
 import dev.crm.query.shared.InvalidQuery;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** What the search handlers share: calling Elasticsearch, cursors, input limits, score tiers. */
@@ -66,6 +76,88 @@ final class SearchSupport {
 
   static Query constant(Query inner, float boost) {
     return Query.of(q -> q.constantScore(c -> c.filter(inner).boost(boost)));
+  }
+
+  /**
+   * The typo-tolerant tier: every word within AUTO edits (one up to five letters, two beyond) of a
+   * word of {@code field}, its first letter as typed.
+   */
+  static Query typoTolerant(String field, String text) {
+    return Query.of(
+        q ->
+            q.match(
+                m ->
+                    m.field(field)
+                        .query(text)
+                        .fuzziness("AUTO")
+                        .prefixLength(1)
+                        .operator(Operator.And)));
+  }
+
+  /**
+   * Completions from one tenant's suggestions, one per record: the completion suggester ignores
+   * query filters, so the tenant is a context of every suggestion and of this request; past three
+   * characters one typo is forgiven.
+   */
+  static <T> Completions complete(
+      ElasticsearchClient es,
+      String index,
+      String tenantId,
+      String rawPrefix,
+      int rawLimit,
+      List<String> source,
+      Class<T> type,
+      Function<T, String> label) {
+    String prefix = text("prefix", rawPrefix);
+    if (prefix == null) {
+      throw new InvalidQuery("prefix", "is required");
+    }
+    int limit = limit(rawLimit, MAX_COMPLETIONS);
+    SearchResponse<T> response =
+        call(
+            () ->
+                es.search(
+                    s ->
+                        s.index(index)
+                            .routing(tenantId)
+                            .size(0)
+                            .source(src -> src.filter(f -> f.includes(source)))
+                            .suggest(
+                                g ->
+                                    g.suggesters(
+                                        "completions",
+                                        f ->
+                                            f.prefix(prefix)
+                                                .completion(
+                                                    c -> {
+                                                      c.field("suggest")
+                                                          .size(limit)
+                                                          .contexts(
+                                                              "tenant",
+                                                              List.of(
+                                                                  CompletionContext.of(
+                                                                      x ->
+                                                                          x.context(
+                                                                              ctx ->
+                                                                                  ctx.category(
+                                                                                      tenantId)))));
+                                                      if (prefix.length() >= 4) {
+                                                        c.fuzzy(
+                                                            z -> z.fuzziness("1").prefixLength(1));
+                                                      }
+                                                      return c;
+                                                    }))),
+                    type));
+    Set<String> seen = new LinkedHashSet<>();
+    List<Completion> items = new ArrayList<>();
+    for (var suggestion : response.suggest().get("completions")) {
+      for (CompletionSuggestOption<T> option : suggestion.completion().options()) {
+        if (seen.add(option.id())) {
+          items.add(new Completion(option.id(), option.text(), label.apply(option.source())));
+        }
+      }
+    }
+    return new Completions(items);
   }
 
   static Query term(String field, String value) {
