@@ -3,11 +3,13 @@ package dev.crm.projections.company;
 import static dev.crm.db.jooq.Tables.COMPANY;
 import static org.jooq.impl.DSL.val;
 
+import dev.crm.db.jooq.tables.records.CompanyRecord;
 import dev.crm.domain.company.CompanyEvent.CompanyArchived;
 import dev.crm.domain.company.CompanyEvent.CompanyCreated;
 import dev.crm.domain.company.CompanyEvent.CompanyRestored;
 import dev.crm.domain.company.CompanyEvent.CompanyUpdated;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.projections.shared.BatchedInserts;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
@@ -22,38 +24,43 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.springframework.stereotype.Component;
 
-/** The company read table, guarded by the aggregate sequence number like every projection. */
+/**
+ * The company read table, guarded by the aggregate sequence number like every projection; new
+ * companies of a batch are written together ({@link BatchedInserts}).
+ */
 @Component
 @ProcessingGroup(CompanyTableProjection.GROUP)
 public class CompanyTableProjection {
   public static final String GROUP = ProcessingGroups.COMPANY_TABLE;
 
   private final DSLContext db;
+  private final BatchedInserts<CompanyRecord> inserts;
 
   public CompanyTableProjection(DSLContext db) {
     this.db = db;
+    this.inserts = new BatchedInserts<>(db, COMPANY);
   }
 
   @EventHandler
   void on(CompanyCreated e, @SequenceNumber long seq) {
-    db.insertInto(COMPANY)
-        .set(COMPANY.TENANT_ID, UUID.fromString(e.tenantId()))
-        .set(COMPANY.ID, UUID.fromString(e.companyId()))
-        .set(COMPANY.VERSION, seq)
-        .set(COMPANY.NAME, e.name())
-        .set(COMPANY.SORT_NAME, SortKeys.name(val(e.name(), String.class)))
-        .set(COMPANY.DOMAIN, e.domain())
-        .set(COMPANY.INDUSTRY, e.industry())
-        .set(COMPANY.SIZE_BAND, e.sizeBand() == null ? null : e.sizeBand().name())
-        .set(COMPANY.EMPLOYEE_COUNT, e.employeeCount())
-        .set(COMPANY.ANNUAL_REVENUE, e.annualRevenue())
-        .set(COMPANY.STATUS, e.status().name())
-        .set(COMPANY.PRIORITY, e.priority().name())
-        .set(COMPANY.OWNER_ID, e.ownerId())
-        .set(COMPANY.CREATED_AT, e.at().atOffset(ZoneOffset.UTC))
-        .set(COMPANY.UPDATED_AT, e.at().atOffset(ZoneOffset.UTC))
-        .onConflictDoNothing()
-        .execute();
+    CompanyRecord row = new CompanyRecord();
+    row.setTenantId(UUID.fromString(e.tenantId()));
+    row.setId(UUID.fromString(e.companyId()));
+    row.setVersion(seq);
+    row.setName(e.name());
+    row.setSortName(SortKeys.name(e.name()));
+    row.setDomain(e.domain());
+    row.setIndustry(e.industry());
+    row.setSizeBand(e.sizeBand() == null ? null : e.sizeBand().name());
+    row.setEmployeeCount(e.employeeCount());
+    row.setAnnualRevenue(e.annualRevenue());
+    row.setStatus(e.status().name());
+    row.setPriority(e.priority().name());
+    row.setOwnerId(e.ownerId());
+    row.setArchived(false);
+    row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
+    row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
+    inserts.add(row);
   }
 
   @EventHandler
@@ -92,6 +99,7 @@ public class CompanyTableProjection {
 
   private void update(
       String tenantId, String companyId, long seq, Instant at, Map<Field<?>, Object> changes) {
+    inserts.flush();
     VersionGuard.Row row =
         new VersionGuard.Row(
             COMPANY,

@@ -16,22 +16,19 @@ import dev.crm.domain.contact.ContactEvent.ContactTagsRemoved;
 import dev.crm.domain.contact.ContactEvent.ContactUnlinkedFromCompany;
 import dev.crm.domain.contact.ContactEvent.LifecycleStageChanged;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.projections.shared.BatchedInserts;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -47,21 +44,15 @@ import org.springframework.stereotype.Component;
 public class ContactTableProjection {
   public static final String GROUP = ProcessingGroups.CONTACT_TABLE;
 
-  /** The unit-of-work resource holding this batch's new rows. */
-  private static final String PENDING = ContactTableProjection.class.getName() + ".pending";
-
   private final DSLContext db;
+  private final BatchedInserts<ContactRecord> inserts;
 
   public ContactTableProjection(DSLContext db) {
     this.db = db;
+    this.inserts = new BatchedInserts<>(db, CONTACT);
   }
 
-  /**
-   * New contacts are written together: a batch of events becomes one multi-row insert at the end of
-   * the processor's unit of work, which is what lets bulk imports project at the rate they write.
-   * Any other event of the batch first flushes the pending rows, so an update never runs before the
-   * insert it changes.
-   */
+  /** New contacts of a batch are written together ({@link BatchedInserts}). */
   @EventHandler
   void on(ContactCreated e, @SequenceNumber long seq) {
     ContactRecord row = new ContactRecord();
@@ -87,41 +78,7 @@ public class ContactTableProjection {
     row.setActivityCount(0);
     row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
     row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
-    pendingInserts().add(row);
-  }
-
-  private List<ContactRecord> pendingInserts() {
-    UnitOfWork<?> uow = CurrentUnitOfWork.get();
-    return uow.getOrComputeResource(
-        PENDING,
-        key -> {
-          List<ContactRecord> rows = new ArrayList<>();
-          uow.onPrepareCommit(u -> flush(rows));
-          return rows;
-        });
-  }
-
-  private void flushPending() {
-    CurrentUnitOfWork.map(uow -> uow.<List<ContactRecord>>getResource(PENDING))
-        .ifPresent(this::flush);
-  }
-
-  private void flush(List<ContactRecord> rows) {
-    if (rows.isEmpty()) {
-      return;
-    }
-    // One statement, rendered once and bound per row: the driver sends a JDBC batch, which
-    // reWriteBatchedInserts turns into multi-row inserts.
-    var insert =
-        db.batch(
-            db.insertInto(CONTACT, CONTACT.fields())
-                .values(new Object[CONTACT.fields().length])
-                .onConflictDoNothing());
-    for (ContactRecord row : rows) {
-      insert = insert.bind(row.intoArray());
-    }
-    insert.execute();
-    rows.clear();
+    inserts.add(row);
   }
 
   @EventHandler
@@ -236,7 +193,7 @@ public class ContactTableProjection {
   /** Applies the changes only if this event is newer than the row: replays are no-ops. */
   private void update(
       String tenantId, String contactId, long seq, Instant at, Map<Field<?>, Object> changes) {
-    flushPending();
+    inserts.flush();
     VersionGuard.Row row =
         new VersionGuard.Row(
             CONTACT,

@@ -24,6 +24,11 @@ public final class SortKeys {
     return lower(trim(name));
   }
 
+  /** {@link #name(Field)} computed in Java, for rows written in bulk. */
+  public static String name(String name) {
+    return name == null ? null : name.strip().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The same key computed in Java, for rows written in bulk. */
   public static String personName(String lastName, String firstName) {
     String last = lastName == null ? "" : lastName;
