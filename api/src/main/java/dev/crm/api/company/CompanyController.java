@@ -128,10 +128,7 @@ public class CompanyController {
       @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
       HttpServletResponse response) {
     readYourWrites.await(
-        consistencyToken != null ? consistencyToken : tokenHeader,
-        caller,
-        ProcessingGroups.COMPANY_TABLE,
-        response);
+        consistencyToken, tokenHeader, caller, ProcessingGroups.COMPANY_TABLE, response);
     CompanyView view =
         queries
             .find(new FindCompanyById(caller.requireTenant(), id), CompanyView.class)
@@ -155,10 +152,7 @@ public class CompanyController {
       @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
       HttpServletResponse response) {
     readYourWrites.await(
-        consistencyToken != null ? consistencyToken : tokenHeader,
-        caller,
-        ProcessingGroups.COMPANY_TABLE,
-        response);
+        consistencyToken, tokenHeader, caller, ProcessingGroups.COMPANY_TABLE, response);
     ListCompanies query =
         new ListCompanies(
             caller.requireTenant(),

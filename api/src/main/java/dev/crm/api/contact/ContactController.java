@@ -115,10 +115,7 @@ public class ContactController {
       @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
       HttpServletResponse response) {
     readYourWrites.await(
-        consistencyToken != null ? consistencyToken : tokenHeader,
-        caller,
-        ProcessingGroups.CONTACT_TABLE,
-        response);
+        consistencyToken, tokenHeader, caller, ProcessingGroups.CONTACT_TABLE, response);
     ContactView view =
         queries
             .find(new FindContactById(caller.requireTenant(), id), ContactView.class)
@@ -143,10 +140,7 @@ public class ContactController {
       @RequestHeader(name = ReadYourWrites.HEADER, required = false) String tokenHeader,
       HttpServletResponse response) {
     readYourWrites.await(
-        consistencyToken != null ? consistencyToken : tokenHeader,
-        caller,
-        ProcessingGroups.CONTACT_TABLE,
-        response);
+        consistencyToken, tokenHeader, caller, ProcessingGroups.CONTACT_TABLE, response);
     ListContacts query =
         new ListContacts(
             caller.requireTenant(),

@@ -160,9 +160,7 @@ public class SearchController {
 
   private void awaitSearch(
       Caller caller, String param, String header, HttpServletResponse response) {
-    long position =
-        readYourWrites.await(
-            param != null ? param : header, caller, ProcessingGroups.SEARCH, response);
+    long position = readYourWrites.await(param, header, caller, ProcessingGroups.SEARCH, response);
     if (position >= 0) {
       freshness.ensureVisible(position);
     }

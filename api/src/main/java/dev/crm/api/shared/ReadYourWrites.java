@@ -49,11 +49,17 @@ public class ReadYourWrites {
   }
 
   /**
-   * Waits until {@code processor} has committed the token's position; answers the position (-1
-   * without a token). Sets {@code X-Consistency} on the answer: {@code ok}, or {@code stale} when
-   * the bound ran out first.
+   * Waits until {@code processor} has committed the position of the token (the {@code
+   * consistencyToken} parameter, else the header); answers the position (-1 without a token). Sets
+   * {@code X-Consistency} on the answer: {@code ok}, or {@code stale} when the bound ran out first.
    */
-  public long await(String token, Caller caller, String processor, HttpServletResponse response) {
+  public long await(
+      String parameter,
+      String header,
+      Caller caller,
+      String processor,
+      HttpServletResponse response) {
+    String token = parameter != null ? parameter : header;
     if (token == null || token.isBlank()) {
       return -1;
     }

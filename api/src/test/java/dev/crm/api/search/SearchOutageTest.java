@@ -182,19 +182,8 @@ class SearchOutageTest extends ApiTestSupport {
 
   /** Every contact of the tenant in the index, with its version (archived ones included). */
   private Map<String, Long> indexed(String tenant) throws IOException {
-    es.indices().refresh(r -> r.index(SEARCH_INDEX_PREFIX + "-contacts"));
     Map<String, Long> versions = new TreeMap<>();
-    es.search(
-            s ->
-                s.index(SEARCH_INDEX_PREFIX + "-contacts")
-                    .routing(tenant)
-                    .size(100)
-                    .version(true)
-                    .query(q -> q.term(x -> x.field("tenantId").value(tenant))),
-            Map.class)
-        .hits()
-        .hits()
-        .forEach(h -> versions.put(h.id(), h.version()));
+    documents(tenant).forEach((id, doc) -> versions.put(id, (Long) doc.get("_version")));
     return versions;
   }
 
