@@ -58,6 +58,76 @@ final class FilterOracle {
       tags = Set.copyOf(tags);
       customFields = Map.copyOf(customFields);
     }
+
+    Person withStage(String newStage) {
+      return with(newStage, leadScore, tags, companyId, archived);
+    }
+
+    Person withLeadScore(int newScore) {
+      return with(stage, newScore, tags, companyId, archived);
+    }
+
+    Person withTags(Set<String> newTags) {
+      return with(stage, leadScore, newTags, companyId, archived);
+    }
+
+    Person withCompany(String newCompanyId) {
+      return with(stage, leadScore, tags, newCompanyId, archived);
+    }
+
+    Person withArchived(boolean newArchived) {
+      return with(stage, leadScore, tags, companyId, newArchived);
+    }
+
+    /** This contact as the server shows it: with the times it assigned. */
+    Person withTimes(Instant created, Instant updated) {
+      return new Person(
+          id,
+          firstName,
+          lastName,
+          email,
+          ownerId,
+          companyId,
+          stage,
+          leadScore,
+          tags,
+          optInEmail,
+          optInSms,
+          optInCall,
+          archived,
+          customFields,
+          activityCount,
+          lastActivityAt,
+          created,
+          updated);
+    }
+
+    private Person with(
+        String newStage,
+        int newScore,
+        Set<String> newTags,
+        String newCompanyId,
+        boolean newArchived) {
+      return new Person(
+          id,
+          firstName,
+          lastName,
+          email,
+          ownerId,
+          newCompanyId,
+          newStage,
+          newScore,
+          newTags,
+          optInEmail,
+          optInSms,
+          optInCall,
+          newArchived,
+          customFields,
+          activityCount,
+          lastActivityAt,
+          createdAt,
+          updatedAt);
+    }
   }
 
   /** One condition as a test writes it; values are strings, as the API normalises them. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crm.api.ApiTestSupport;
+import dev.crm.api.customfield.CustomFields;
 import dev.crm.domain.company.CompanyStatus;
 import dev.crm.domain.company.SizeBand;
 import dev.crm.domain.contact.LifecycleStage;
@@ -157,6 +158,54 @@ class SegmentApiTest extends ApiTestSupport {
         .untilAsserted(
             () -> assertThat(ids(t.viewer().get(path + "/contacts"))).contains(later).hasSize(2));
     assertThat(t.viewer().get(path + "/count").json().get("count").asLong()).isEqualTo(2);
+  }
+
+  /**
+   * A saved segment on a custom field counts as an ad-hoc filter would while the definition
+   * changes: removing the field makes both answer 400 naming it; defining it again brings back the
+   * contacts' kept values.
+   */
+  @Test
+  void savedSegmentOnACustomFieldFollowsItsDefinition() {
+    Tenant t = newTenant();
+    CustomFields.define(t.admin(), CustomFields.choice("plan", "dropdown", List.of("free", "pro")));
+    Map<String, Object> pro = allOf(cond("custom.plan", "eq", "pro"));
+    for (String plan : List.of("pro", "pro", "free")) {
+      Map<String, Object> body = contact(uniqueEmail());
+      body.put("customFields", Map.of("plan", plan));
+      create(t.editor(), "/api/v1/contacts", body);
+    }
+    awaitCount(t.viewer(), pro, 2);
+    String path =
+        "/api/v1/segments/"
+            + create(t.editor(), "/api/v1/segments", Map.of("name", "Pro", "filter", pro));
+    awaitVersion(t.viewer(), path, 0);
+    assertThat(t.viewer().get(path + "/count").json().get("count").asLong()).isEqualTo(2);
+
+    assertThat(t.admin().delete(CustomFields.PATH + "/plan").status()).isEqualTo(200);
+
+    await()
+        .atMost(PROJECTION)
+        .untilAsserted(
+            () -> {
+              Response count = t.viewer().get(path + "/count");
+              assertThat(count.status()).as(count.body()).isEqualTo(400);
+              assertThat(fields(count)).containsExactly("filter.groups[0].filters[0].field");
+            });
+    Response adHoc = t.viewer().post("/api/v1/contacts/filter/count", Map.of("filter", pro));
+    assertThat(adHoc.status()).isEqualTo(400);
+    assertThat(fields(adHoc)).containsExactly("filter.groups[0].filters[0].field");
+
+    CustomFields.define(t.admin(), CustomFields.choice("plan", "dropdown", List.of("free", "pro")));
+
+    await()
+        .atMost(PROJECTION)
+        .untilAsserted(
+            () -> {
+              Response count = t.viewer().get(path + "/count");
+              assertThat(count.status()).as(count.body()).isEqualTo(200);
+              assertThat(count.json().get("count").asLong()).isEqualTo(2);
+            });
   }
 
   @Test

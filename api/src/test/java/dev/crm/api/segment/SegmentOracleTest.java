@@ -1,5 +1,6 @@
 package dev.crm.api.segment;
 
+import static dev.crm.db.jooq.Tables.SEGMENT_MEMBERSHIP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,21 +20,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Hundreds of random filters over a few hundred random contacts, all created through the API: the
  * service must select exactly the contacts the Java oracle selects, in lists and in counts, and so
- * must segments saved with those filters.
+ * must segments saved with those filters: those saved early, whose members the projections kept
+ * while contacts were created, rescored, restaged, tagged, moved between companies, archived and
+ * restored and while their companies changed, and those saved at the end and built at once.
  */
 class SegmentOracleTest extends ApiTestSupport {
+  @Autowired DSLContext db;
+
   private static final long SEED = 20_260_131L;
   private static final int COMPANIES = 12;
   private static final int CONTACTS = 300;
   private static final int FILTERS = 250;
   private static final int SAVED_SEGMENTS = 12;
+  private static final int FIRST_CONTACTS = 100;
 
   private static final List<String> FIRM_NAMES =
       List.of(
@@ -66,14 +75,26 @@ class SegmentOracleTest extends ApiTestSupport {
     Random random = new Random(SEED);
     Tenant t = newTenant();
     List<Firm> firms = createCompanies(t, random);
-    Map<String, Person> sent = createContacts(t, random, firms);
-    Map<String, Long> versions = changeSome(t, random, sent);
-    List<Person> people = readBackTimes(t, sent, versions);
-    FilterOracle oracle = new FilterOracle(firms, List.of());
     List<String> fields = new ArrayList<>(RandomFilters.CONTACT_FIELDS);
-    // No activity can be logged through the API yet: every contact has none, which the
-    // activity fields must still answer consistently.
+    // Activities are logged on their own contacts (ContactTimelineApiTest): every contact here
+    // has none, which the activity fields must still answer consistently.
     fields.addAll(RandomFilters.ACTIVITY_FIELDS);
+
+    // Segments saved while the tenant has its first contacts are built from them; the projections
+    // then keep their members while more contacts arrive and contacts and companies change.
+    Map<String, Person> sent = createContacts(t, random, firms, 0, FIRST_CONTACTS);
+    Map<String, Long> versions = new HashMap<>();
+    sent.keySet().forEach(id -> versions.put(id, 0L));
+    List<Person> first = readBackTimes(t, sent, versions);
+    Map<String, TestFilter> keptSince =
+        saveSegments(t, new RandomFilters(random, first, firms, List.of(), fields), "early");
+    sent.putAll(createContacts(t, random, firms, FIRST_CONTACTS, CONTACTS));
+    sent.keySet().forEach(id -> versions.putIfAbsent(id, 0L));
+    versions.putAll(changeSome(t, random, sent, firms));
+    firms = changeCompanies(t, random, firms);
+    List<Person> people = readBackTimes(t, sent, versions);
+
+    FilterOracle oracle = new FilterOracle(firms, List.of());
     RandomFilters filters = new RandomFilters(random, people, firms, List.of(), fields);
     OracleRuns runs = new OracleRuns(t.viewer(), oracle, filters, random, people);
 
@@ -81,7 +102,12 @@ class SegmentOracleTest extends ApiTestSupport {
 
     runs.assertAgreed();
     assertThat(runs.checked()).isGreaterThanOrEqualTo(200);
-    checkSavedSegments(t, random, oracle, filters, people);
+    Map<String, TestFilter> saved = new LinkedHashMap<>(keptSince);
+    saved.putAll(saveSegments(t, filters, "late"));
+    checkSavedSegments(t, saved, oracle, people);
+    assertThat(keptSegments(t))
+        .as("segments whose members the projections keep (the rest read the clock)")
+        .isGreaterThanOrEqualTo(SAVED_SEGMENTS);
   }
 
   private List<Firm> createCompanies(Tenant t, Random random) {
@@ -109,9 +135,11 @@ class SegmentOracleTest extends ApiTestSupport {
     return firms;
   }
 
-  private Map<String, Person> createContacts(Tenant t, Random random, List<Firm> firms) {
+  /** Contacts number {@code from} to {@code to} (exclusive), made through the API. */
+  private Map<String, Person> createContacts(
+      Tenant t, Random random, List<Firm> firms, int from, int to) {
     Map<String, Person> people = new LinkedHashMap<>();
-    for (int i = 0; i < CONTACTS; i++) {
+    for (int i = from; i < to; i++) {
       String first = pick(random, FIRST_NAMES);
       String last = pick(random, LAST_NAMES);
       String email =
@@ -173,57 +201,114 @@ class SegmentOracleTest extends ApiTestSupport {
     return people;
   }
 
-  /** Rescores, restages and archives some contacts, so updatedAt and archived differ. */
-  private Map<String, Long> changeSome(Tenant t, Random random, Map<String, Person> people) {
+  /**
+   * Changes about half of the contacts once, each in one of the ways a contact changes: score,
+   * stage, tags added or removed, company linked or unlinked, archived, or archived and restored.
+   * Answers the contacts' new versions.
+   */
+  private Map<String, Long> changeSome(
+      Tenant t, Random random, Map<String, Person> people, List<Firm> firms) {
     Map<String, Long> versions = new HashMap<>();
-    people.keySet().forEach(id -> versions.put(id, 0L));
     for (String id : List.copyOf(people.keySet())) {
       Person p = people.get(id);
-      int change = random.nextInt(10);
-      if (change == 0) {
-        int score = random.nextInt(101);
-        ApiTestSupport.Response r =
-            t.editor().patch("/api/v1/contacts/" + id, Map.of("leadScore", score));
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        versions.put(id, r.json().get("version").asLong());
-        people.put(id, with(p, p.stage(), score, false));
-      } else if (change == 1) {
-        String stage = pick(random, RandomFilters.STAGES);
-        ApiTestSupport.Response r =
-            t.editor().post("/api/v1/contacts/" + id + "/stage", Map.of("lifecycleStage", stage));
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        versions.put(id, r.json().get("version").asLong());
-        people.put(id, with(p, stage, p.leadScore(), false));
-      } else if (change == 2) {
-        ApiTestSupport.Response r = t.editor().delete("/api/v1/contacts/" + id);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        versions.put(id, r.json().get("version").asLong());
-        people.put(id, with(p, p.stage(), p.leadScore(), true));
+      String path = "/api/v1/contacts/" + id;
+      Person changed;
+      ApiTestSupport.Response r;
+      switch (random.nextInt(16)) {
+        case 0 -> {
+          int score = random.nextInt(101);
+          r = t.editor().patch(path, Map.of("leadScore", score));
+          changed = p.withLeadScore(score);
+        }
+        case 1 -> {
+          String stage = pick(random, RandomFilters.STAGES);
+          r = t.editor().post(path + "/stage", Map.of("lifecycleStage", stage));
+          changed = p.withStage(stage);
+        }
+        case 2 -> {
+          String tag = pick(random, TAGS);
+          r = t.editor().post(path + "/tags", Map.of("tags", List.of(tag)));
+          Set<String> tags = new LinkedHashSet<>(p.tags());
+          tags.add(tag);
+          changed = p.withTags(tags);
+        }
+        case 3 -> {
+          String tag = p.tags().isEmpty() ? pick(random, TAGS) : p.tags().iterator().next();
+          r = t.editor().post(path + "/tags/remove", Map.of("tags", List.of(tag)));
+          Set<String> tags = new LinkedHashSet<>(p.tags());
+          tags.remove(tag);
+          changed = p.withTags(tags);
+        }
+        case 4 -> {
+          Firm firm = pick(random, firms);
+          r = t.editor().put(path + "/company", Map.of("companyId", firm.id()));
+          changed = p.withCompany(firm.id());
+        }
+        case 5 -> {
+          r = t.editor().delete(path + "/company");
+          changed = p.withCompany(null);
+        }
+        case 6 -> {
+          r = t.editor().delete(path);
+          changed = p.withArchived(true);
+        }
+        case 7 -> {
+          assertThat(t.editor().delete(path).status()).isEqualTo(200);
+          r = t.editor().post(path + "/restore", Map.of());
+          changed = p;
+        }
+        default -> {
+          continue;
+        }
       }
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      versions.put(id, r.json().get("version").asLong());
+      people.put(id, changed);
     }
     return versions;
   }
 
-  private static Person with(Person p, String stage, int score, boolean archived) {
-    return new Person(
-        p.id(),
-        p.firstName(),
-        p.lastName(),
-        p.email(),
-        p.ownerId(),
-        p.companyId(),
-        stage,
-        score,
-        p.tags(),
-        p.optInEmail(),
-        p.optInSms(),
-        p.optInCall(),
-        archived,
-        p.customFields(),
-        p.activityCount(),
-        p.lastActivityAt(),
-        p.createdAt(),
-        p.updatedAt());
+  /**
+   * Changes the industry, size, status or name of most companies, which changes what segments on
+   * company fields select among contacts that did not change; waits until the read model has them.
+   */
+  private List<Firm> changeCompanies(Tenant t, Random random, List<Firm> firms) {
+    List<Firm> changed = new ArrayList<>();
+    for (Firm firm : firms) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      Firm now =
+          switch (random.nextInt(5)) {
+            case 0 -> {
+              String industry = pick(random, List.of("Software", "Retail", "Finance", "Mining"));
+              body.put("industry", industry);
+              yield new Firm(firm.id(), firm.name(), industry, firm.sizeBand(), firm.status());
+            }
+            case 1 -> {
+              String size = pick(random, RandomFilters.SIZE_BANDS);
+              body.put("sizeBand", size);
+              yield new Firm(firm.id(), firm.name(), firm.industry(), size, firm.status());
+            }
+            case 2 -> {
+              String status = pick(random, RandomFilters.STATUSES);
+              body.put("status", status);
+              yield new Firm(firm.id(), firm.name(), firm.industry(), firm.sizeBand(), status);
+            }
+            case 3 -> {
+              String name = firm.name() + " Group";
+              body.put("name", name);
+              yield new Firm(firm.id(), name, firm.industry(), firm.sizeBand(), firm.status());
+            }
+            default -> firm;
+          };
+      if (!body.isEmpty()) {
+        ApiTestSupport.Response r = t.editor().patch("/api/v1/companies/" + firm.id(), body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        awaitVersion(
+            t.viewer(), "/api/v1/companies/" + firm.id(), r.json().get("version").asLong());
+      }
+      changed.add(now);
+    }
+    return changed;
   }
 
   /**
@@ -262,36 +347,17 @@ class SegmentOracleTest extends ApiTestSupport {
       assertThat(c.get("leadScore").asInt()).isEqualTo(p.leadScore());
       assertThat(c.get("archived").asBoolean()).isEqualTo(p.archived());
       assertThat(c.get("email").asString()).isEqualTo(p.email());
+      assertThat(c.get("companyId").isNull() ? null : c.get("companyId").asString())
+          .isEqualTo(p.companyId());
       Set<String> tags = new LinkedHashSet<>();
       c.get("tags").forEach(tag -> tags.add(tag.asString()));
       assertThat(tags).isEqualTo(p.tags());
-      people.add(
-          new Person(
-              p.id(),
-              p.firstName(),
-              p.lastName(),
-              p.email(),
-              p.ownerId(),
-              p.companyId(),
-              p.stage(),
-              p.leadScore(),
-              p.tags(),
-              p.optInEmail(),
-              p.optInSms(),
-              p.optInCall(),
-              p.archived(),
-              p.customFields(),
-              p.activityCount(),
-              p.lastActivityAt(),
-              instant(c.get("createdAt")),
-              instant(c.get("updatedAt"))));
+      people.add(p.withTimes(instant(c.get("createdAt")), instant(c.get("updatedAt"))));
     }
     return people;
   }
 
-  /** Saved segments answer their contacts and count with the same semantics as ad-hoc filters. */
-  private void checkSavedSegments(
-      Tenant t, Random random, FilterOracle oracle, RandomFilters filters, List<Person> people) {
+  private Map<String, TestFilter> saveSegments(Tenant t, RandomFilters filters, String name) {
     Map<String, TestFilter> saved = new LinkedHashMap<>();
     for (int i = 0; i < SAVED_SEGMENTS; i++) {
       TestFilter filter = filters.next();
@@ -299,12 +365,21 @@ class SegmentOracleTest extends ApiTestSupport {
           create(
               t.editor(),
               "/api/v1/segments",
-              Map.of("name", "Segment " + i, "filter", filters.json(filter)));
+              Map.of("name", name + " " + i, "filter", filters.json(filter)));
+      awaitVersion(t.viewer(), "/api/v1/segments/" + id, 0);
       saved.put(id, filter);
     }
+    return saved;
+  }
+
+  /**
+   * Saved segments answer their contacts and count with the same semantics as ad-hoc filters,
+   * whether their members were built when they were saved or kept since.
+   */
+  private void checkSavedSegments(
+      Tenant t, Map<String, TestFilter> saved, FilterOracle oracle, List<Person> people) {
     for (Map.Entry<String, TestFilter> segment : saved.entrySet()) {
       String path = "/api/v1/segments/" + segment.getKey();
-      awaitVersion(t.viewer(), path, 0);
       Set<String> expected = oracle.select(people, segment.getValue(), Instant.now());
       ApiTestSupport.Response count = t.viewer().get(path + "/count");
       assertThat(count.status()).as(count.body()).isEqualTo(200);
@@ -327,6 +402,14 @@ class SegmentOracleTest extends ApiTestSupport {
       } while (cursor != null);
       assertThat(listed).as(segment.getValue().toString()).isEqualTo(expected);
     }
+  }
+
+  /** How many of the tenant's segments have kept members (not counted live). */
+  private int keptSegments(Tenant t) {
+    return db.fetchCount(
+        SEGMENT_MEMBERSHIP,
+        SEGMENT_MEMBERSHIP.TENANT_ID.eq(UUID.fromString(t.id())),
+        SEGMENT_MEMBERSHIP.MEMBERS.isNotNull());
   }
 
   private static Instant instant(JsonNode node) {

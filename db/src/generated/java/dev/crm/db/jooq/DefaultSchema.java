@@ -17,6 +17,8 @@ import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.Segment;
+import dev.crm.db.jooq.tables.SegmentMember;
+import dev.crm.db.jooq.tables.SegmentMembership;
 import dev.crm.db.jooq.tables.Tenant;
 
 import java.util.Arrays;
@@ -107,6 +109,16 @@ public class DefaultSchema extends SchemaImpl {
     public final Segment SEGMENT = Segment.SEGMENT;
 
     /**
+     * The table <code>segment_member</code>.
+     */
+    public final SegmentMember SEGMENT_MEMBER = SegmentMember.SEGMENT_MEMBER;
+
+    /**
+     * The table <code>segment_membership</code>.
+     */
+    public final SegmentMembership SEGMENT_MEMBERSHIP = SegmentMembership.SEGMENT_MEMBERSHIP;
+
+    /**
      * The table <code>tenant</code>.
      */
     public final Tenant TENANT = Tenant.TENANT;
@@ -140,6 +152,8 @@ public class DefaultSchema extends SchemaImpl {
             ImportJob.IMPORT_JOB,
             ImportRowError.IMPORT_ROW_ERROR,
             Segment.SEGMENT,
+            SegmentMember.SEGMENT_MEMBER,
+            SegmentMembership.SEGMENT_MEMBERSHIP,
             Tenant.TENANT
         );
     }

@@ -17,6 +17,8 @@ import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.Segment;
+import dev.crm.db.jooq.tables.SegmentMember;
+import dev.crm.db.jooq.tables.SegmentMembership;
 import dev.crm.db.jooq.tables.Tenant;
 import dev.crm.db.jooq.tables.records.ApiKeyRecord;
 import dev.crm.db.jooq.tables.records.CampaignRecord;
@@ -30,6 +32,8 @@ import dev.crm.db.jooq.tables.records.IdempotencyRecordRecord;
 import dev.crm.db.jooq.tables.records.ImportFileChunkRecord;
 import dev.crm.db.jooq.tables.records.ImportJobRecord;
 import dev.crm.db.jooq.tables.records.ImportRowErrorRecord;
+import dev.crm.db.jooq.tables.records.SegmentMemberRecord;
+import dev.crm.db.jooq.tables.records.SegmentMembershipRecord;
 import dev.crm.db.jooq.tables.records.SegmentRecord;
 import dev.crm.db.jooq.tables.records.TenantRecord;
 
@@ -65,6 +69,8 @@ public class Keys {
     public static final UniqueKey<ImportJobRecord> IMPORT_JOB_PKEY = Internal.createUniqueKey(ImportJob.IMPORT_JOB, DSL.name("import_job_pkey"), new TableField[] { ImportJob.IMPORT_JOB.ID }, true);
     public static final UniqueKey<ImportRowErrorRecord> IMPORT_ROW_ERROR_PKEY = Internal.createUniqueKey(ImportRowError.IMPORT_ROW_ERROR, DSL.name("import_row_error_pkey"), new TableField[] { ImportRowError.IMPORT_ROW_ERROR.JOB_ID, ImportRowError.IMPORT_ROW_ERROR.LINE }, true);
     public static final UniqueKey<SegmentRecord> SEGMENT_PKEY = Internal.createUniqueKey(Segment.SEGMENT, DSL.name("segment_pkey"), new TableField[] { Segment.SEGMENT.TENANT_ID, Segment.SEGMENT.ID }, true);
+    public static final UniqueKey<SegmentMemberRecord> SEGMENT_MEMBER_PKEY = Internal.createUniqueKey(SegmentMember.SEGMENT_MEMBER, DSL.name("segment_member_pkey"), new TableField[] { SegmentMember.SEGMENT_MEMBER.TENANT_ID, SegmentMember.SEGMENT_MEMBER.SEGMENT_ID, SegmentMember.SEGMENT_MEMBER.CONTACT_ID }, true);
+    public static final UniqueKey<SegmentMembershipRecord> SEGMENT_MEMBERSHIP_PKEY = Internal.createUniqueKey(SegmentMembership.SEGMENT_MEMBERSHIP, DSL.name("segment_membership_pkey"), new TableField[] { SegmentMembership.SEGMENT_MEMBERSHIP.TENANT_ID, SegmentMembership.SEGMENT_MEMBERSHIP.SEGMENT_ID }, true);
     public static final UniqueKey<TenantRecord> TENANT_PKEY = Internal.createUniqueKey(Tenant.TENANT, DSL.name("tenant_pkey"), new TableField[] { Tenant.TENANT.ID }, true);
 
     // -------------------------------------------------------------------------

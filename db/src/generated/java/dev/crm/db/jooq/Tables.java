@@ -17,6 +17,8 @@ import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.Segment;
+import dev.crm.db.jooq.tables.SegmentMember;
+import dev.crm.db.jooq.tables.SegmentMembership;
 import dev.crm.db.jooq.tables.Tenant;
 
 
@@ -90,6 +92,16 @@ public class Tables {
      * The table <code>segment</code>.
      */
     public static final Segment SEGMENT = Segment.SEGMENT;
+
+    /**
+     * The table <code>segment_member</code>.
+     */
+    public static final SegmentMember SEGMENT_MEMBER = SegmentMember.SEGMENT_MEMBER;
+
+    /**
+     * The table <code>segment_membership</code>.
+     */
+    public static final SegmentMembership SEGMENT_MEMBERSHIP = SegmentMembership.SEGMENT_MEMBERSHIP;
 
     /**
      * The table <code>tenant</code>.

@@ -9,7 +9,9 @@ import dev.crm.domain.company.CompanyEvent.CompanyCreated;
 import dev.crm.domain.company.CompanyEvent.CompanyRestored;
 import dev.crm.domain.company.CompanyEvent.CompanyUpdated;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.projections.segment.SegmentMembers;
 import dev.crm.projections.shared.BatchedInserts;
+import dev.crm.projections.shared.BatchedKeys;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
@@ -36,9 +38,22 @@ public class CompanyTableProjection {
   private final DSLContext db;
   private final BatchedInserts<CompanyRecord> inserts;
 
-  public CompanyTableProjection(DSLContext db) {
+  /**
+   * The batch's new and changed companies, whose contacts saved segments on company fields evaluate
+   * again once all rows are written (a contact may name a company before its row exists).
+   */
+  private final BatchedKeys<UUID> changed;
+
+  public CompanyTableProjection(DSLContext db, SegmentMembers segmentMembers) {
     this.db = db;
     this.inserts = new BatchedInserts<>(db, COMPANY);
+    this.changed =
+        new BatchedKeys<>(
+            GROUP,
+            companies -> {
+              inserts.flush();
+              segmentMembers.companiesChanged(companies);
+            });
   }
 
   @EventHandler
@@ -61,6 +76,7 @@ public class CompanyTableProjection {
     row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
     row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
     inserts.add(row);
+    changed.add(e.tenantId(), row.getId());
   }
 
   @EventHandler
@@ -110,5 +126,6 @@ public class CompanyTableProjection {
             COMPANY.VERSION,
             COMPANY.UPDATED_AT);
     VersionGuard.update(db, row, seq, at, changes);
+    changed.add(tenantId, UUID.fromString(companyId));
   }
 }

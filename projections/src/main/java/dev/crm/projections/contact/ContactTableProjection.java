@@ -16,7 +16,9 @@ import dev.crm.domain.contact.ContactEvent.ContactTagsRemoved;
 import dev.crm.domain.contact.ContactEvent.ContactUnlinkedFromCompany;
 import dev.crm.domain.contact.ContactEvent.LifecycleStageChanged;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.projections.segment.SegmentMembers;
 import dev.crm.projections.shared.BatchedInserts;
+import dev.crm.projections.shared.BatchedKeys;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
@@ -47,9 +49,19 @@ public class ContactTableProjection {
   private final DSLContext db;
   private final BatchedInserts<ContactRecord> inserts;
 
-  public ContactTableProjection(DSLContext db) {
+  /** The batch's changed contacts, evaluated again for saved segments once all rows are written. */
+  private final BatchedKeys<UUID> changed;
+
+  public ContactTableProjection(DSLContext db, SegmentMembers segmentMembers) {
     this.db = db;
     this.inserts = new BatchedInserts<>(db, CONTACT);
+    this.changed =
+        new BatchedKeys<>(
+            GROUP,
+            contacts -> {
+              inserts.flush();
+              segmentMembers.contactsChanged(contacts);
+            });
   }
 
   /** New contacts of a batch are written together ({@link BatchedInserts}). */
@@ -79,6 +91,7 @@ public class ContactTableProjection {
     row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
     row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
     inserts.add(row);
+    changed.add(e.tenantId(), row.getId());
   }
 
   @EventHandler
@@ -204,6 +217,7 @@ public class ContactTableProjection {
             CONTACT.VERSION,
             CONTACT.UPDATED_AT);
     VersionGuard.update(db, row, seq, at, changes);
+    changed.add(tenantId, UUID.fromString(contactId));
   }
 
   private static UUID uuid(String id) {

@@ -6,6 +6,8 @@ import static org.jooq.impl.DSL.excluded;
 import dev.crm.domain.customfield.CustomFieldEvent.CustomFieldChanged;
 import dev.crm.domain.customfield.CustomFieldEvent.CustomFieldDefined;
 import dev.crm.domain.customfield.CustomFieldEvent.CustomFieldRemoved;
+import dev.crm.projections.segment.SegmentMembers;
+import dev.crm.projections.shared.BatchedKeys;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -31,11 +33,16 @@ public class CustomFieldDefinitionProjection {
   public static final String GROUP = "custom-field-definitions";
 
   private static final dev.crm.db.jooq.tables.CustomFieldDefinition T = CUSTOM_FIELD_DEFINITION;
+  private static final String CONTACT = "contact";
 
   private final DSLContext db;
 
-  public CustomFieldDefinitionProjection(DSLContext db) {
+  /** Fields the batch defined, changed or removed: saved segments naming them are rebuilt. */
+  private final BatchedKeys<String> changed;
+
+  public CustomFieldDefinitionProjection(DSLContext db, SegmentMembers segmentMembers) {
     this.db = db;
+    this.changed = new BatchedKeys<>(GROUP, segmentMembers::fieldsChanged);
   }
 
   /** A new key, or a removed key defined again: the row takes the new definition. */
@@ -68,6 +75,7 @@ public class CustomFieldDefinitionProjection {
         .set(T.UPDATED_AT, excluded(T.UPDATED_AT))
         .where(T.VERSION.lt(seq))
         .execute();
+    segmentField(e.tenantId(), e.objectType(), e.key());
   }
 
   @EventHandler
@@ -112,5 +120,13 @@ public class CustomFieldDefinitionProjection {
             T.VERSION,
             T.UPDATED_AT);
     VersionGuard.update(db, row, seq, at, changes);
+    segmentField(tenantId, objectType, key);
+  }
+
+  /** Segments filter contacts, so only contact fields can change what they select. */
+  private void segmentField(String tenantId, String objectType, String key) {
+    if (CONTACT.equals(objectType)) {
+      changed.add(tenantId, "custom." + key);
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.crm.domain.segment.SegmentDefinition;
 import dev.crm.domain.segment.SegmentEvent.SegmentCreated;
 import dev.crm.domain.segment.SegmentEvent.SegmentDeleted;
 import dev.crm.domain.segment.SegmentEvent.SegmentUpdated;
+import dev.crm.projections.shared.BatchedKeys;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
@@ -36,8 +37,12 @@ public class SegmentTableProjection {
 
   private final DSLContext db;
 
-  public SegmentTableProjection(DSLContext db) {
+  /** The batch's created, redefined and deleted segments, whose members are built again. */
+  private final BatchedKeys<UUID> changed;
+
+  public SegmentTableProjection(DSLContext db, SegmentMembers segmentMembers) {
     this.db = db;
+    this.changed = new BatchedKeys<>(GROUP, segmentMembers::segmentsChanged);
   }
 
   @EventHandler
@@ -54,6 +59,7 @@ public class SegmentTableProjection {
         .set(SEGMENT.UPDATED_AT, e.at().atOffset(ZoneOffset.UTC))
         .onConflictDoNothing()
         .execute();
+    changed.add(e.tenantId(), UUID.fromString(e.segmentId()));
   }
 
   @EventHandler
@@ -65,6 +71,7 @@ public class SegmentTableProjection {
     }
     if (e.definition() != null) {
       changes.put(SEGMENT.DEFINITION, json(e.definition()));
+      changed.add(e.tenantId(), UUID.fromString(e.segmentId()));
     }
     update(e.tenantId(), e.segmentId(), seq, e.at(), changes);
   }
@@ -72,6 +79,7 @@ public class SegmentTableProjection {
   @EventHandler
   void on(SegmentDeleted e, @SequenceNumber long seq) {
     update(e.tenantId(), e.segmentId(), seq, e.at(), Map.of(SEGMENT.DELETED, true));
+    changed.add(e.tenantId(), UUID.fromString(e.segmentId()));
   }
 
   private void update(

@@ -96,6 +96,7 @@ final class ContactFilterCompiler {
   private static final String CUSTOM_PREFIX = "custom.";
   private static final String COMPANY_PREFIX = "company.";
   private static final String ARCHIVED = "archived";
+  private static final String DAYS_SINCE_LAST_ACTIVITY = "daysSinceLastActivity";
 
   /** The key syntax the contact aggregate accepts for custom fields. */
   private static final Pattern CUSTOM_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
@@ -144,6 +145,20 @@ final class ContactFilterCompiler {
       where = where.and(CONTACT.ARCHIVED.isFalse());
     }
     return where.and(DSL.or(groups));
+  }
+
+  /**
+   * Whether what the filter selects can change with the clock alone: it counts days since the last
+   * activity, or a value is a relative time ({@code -30d}). Any relative-looking value counts, even
+   * one given to a text field, so that the answer errs on the side of "it does".
+   */
+  static boolean readsClock(SegmentFilter filter) {
+    return filter.groups().stream()
+        .flatMap(g -> g.filters().stream())
+        .anyMatch(
+            f ->
+                DAYS_SINCE_LAST_ACTIVITY.equals(f.field())
+                    || f.values().stream().anyMatch(FilterValues::isRelative));
   }
 
   // --- shape --------------------------------------------------------------------------------
@@ -228,7 +243,7 @@ final class ContactFilterCompiler {
       case "createdAt" -> t -> dateTime(t, CONTACT.CREATED_AT);
       case "updatedAt" -> t -> dateTime(t, CONTACT.UPDATED_AT);
       case "lastActivityAt" -> t -> dateTime(t, CONTACT.LAST_ACTIVITY_AT);
-      case "daysSinceLastActivity" -> ContactFilterCompiler::daysSinceLastActivity;
+      case DAYS_SINCE_LAST_ACTIVITY -> ContactFilterCompiler::daysSinceLastActivity;
       case "tags" -> ContactFilterCompiler::tags;
       default -> throw unknownField(path, field);
     };

@@ -30,6 +30,11 @@ final class FilterValues {
 
   private FilterValues() {}
 
+  /** Whether a value is a time relative to now, so that what it selects changes as time passes. */
+  static boolean isRelative(String value) {
+    return value != null && RELATIVE.matcher(value.trim()).matches();
+  }
+
   static long wholeNumber(String path, String value) {
     BigDecimal number = decimal(path, value);
     if (number.stripTrailingZeros().scale() > 0

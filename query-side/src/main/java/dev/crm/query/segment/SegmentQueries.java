@@ -24,6 +24,13 @@ public final class SegmentQueries {
   /** A saved segment that is not deleted. */
   public record FindSegmentById(String tenantId, String segmentId) {}
 
+  /**
+   * How many contacts a saved segment holds now: the count the projections keep, or a live count
+   * for a segment whose members are not kept (its filter reads the clock). Empty when the tenant
+   * has no such segment.
+   */
+  public record CountSegmentContacts(String tenantId, String segmentId) {}
+
   /** The tenant's segments by name. */
   public record ListSegments(String tenantId, ListRequest page) {}
 

@@ -2,6 +2,7 @@ package dev.crm.query.segment;
 
 import static dev.crm.db.jooq.Tables.CONTACT;
 import static dev.crm.db.jooq.Tables.SEGMENT;
+import static dev.crm.db.jooq.Tables.SEGMENT_MEMBERSHIP;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crm.query.contact.ContactQueries.ContactPage;
@@ -10,6 +11,7 @@ import dev.crm.query.contact.ContactQueryHandler;
 import dev.crm.query.segment.SegmentQueries.CheckContactFilter;
 import dev.crm.query.segment.SegmentQueries.ContactCount;
 import dev.crm.query.segment.SegmentQueries.CountContactsMatching;
+import dev.crm.query.segment.SegmentQueries.CountSegmentContacts;
 import dev.crm.query.segment.SegmentQueries.FindSegmentById;
 import dev.crm.query.segment.SegmentQueries.ListContactsMatching;
 import dev.crm.query.segment.SegmentQueries.ListSegments;
@@ -28,6 +30,7 @@ import java.util.UUID;
 import org.axonframework.queryhandling.QueryHandler;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.jooq.Record;
 import org.springframework.stereotype.Component;
 
@@ -51,6 +54,30 @@ public class SegmentQueryHandler {
   public ContactCount handle(CountContactsMatching query) {
     Condition where = compiler.compile(UUID.fromString(query.tenantId()), query.filter());
     return new ContactCount(db.fetchCount(CONTACT, where));
+  }
+
+  /** One row read for a kept segment, whatever its size; a scan for one counted live. */
+  @QueryHandler
+  public Optional<ContactCount> handle(CountSegmentContacts query) {
+    Optional<UUID> id = Ids.parse(query.segmentId());
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    UUID tenant = UUID.fromString(query.tenantId());
+    return db.select(SEGMENT.DEFINITION, SEGMENT_MEMBERSHIP.MEMBERS)
+        .from(SEGMENT)
+        .leftJoin(SEGMENT_MEMBERSHIP)
+        .on(
+            SEGMENT_MEMBERSHIP.TENANT_ID.eq(SEGMENT.TENANT_ID),
+            SEGMENT_MEMBERSHIP.SEGMENT_ID.eq(SEGMENT.ID))
+        .where(SEGMENT.TENANT_ID.eq(tenant), SEGMENT.ID.eq(id.get()), SEGMENT.DELETED.isFalse())
+        .fetchOptional()
+        .map(
+            r ->
+                new ContactCount(
+                    r.value2() != null
+                        ? r.value2()
+                        : db.fetchCount(CONTACT, compiler.compile(tenant, filter(r.value1())))));
   }
 
   @QueryHandler
@@ -121,8 +148,13 @@ public class SegmentQueryHandler {
   }
 
   private static SegmentFilter definition(Record r) {
+    return filter(r.get(SEGMENT.DEFINITION));
+  }
+
+  /** A definition as the segment table stores it, in the API's shape. */
+  static SegmentFilter filter(JSONB definition) {
     try {
-      return JSON.readValue(r.get(SEGMENT.DEFINITION).data(), SegmentFilter.class);
+      return JSON.readValue(definition.data(), SegmentFilter.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
