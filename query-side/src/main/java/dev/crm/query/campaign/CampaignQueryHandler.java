@@ -55,7 +55,7 @@ public class CampaignQueryHandler {
         Keyset.page(
             db,
             CAMPAIGN,
-            List.of(CAMPAIGN.asterisk()),
+            List.of(CAMPAIGN.fields()),
             DSL.and(where),
             sortKey(query.page().sort()),
             CAMPAIGN.ID,

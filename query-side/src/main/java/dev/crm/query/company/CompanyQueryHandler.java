@@ -61,7 +61,7 @@ public class CompanyQueryHandler {
         Keyset.page(
             db,
             COMPANY,
-            List.of(COMPANY.asterisk()),
+            List.of(COMPANY.fields()),
             DSL.and(where),
             sortKey(query.page().sort()),
             COMPANY.ID,

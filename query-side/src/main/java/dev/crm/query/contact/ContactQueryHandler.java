@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
 public class ContactQueryHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-  private static final List<SelectFieldOrAsterisk> COLUMNS = List.of(CONTACT.asterisk());
+  private static final List<SelectFieldOrAsterisk> COLUMNS = List.of(CONTACT.fields());
 
   private final DSLContext db;
 

@@ -87,7 +87,7 @@ public class SegmentQueryHandler {
         Keyset.page(
             db,
             CONTACT,
-            List.of(CONTACT.asterisk()),
+            List.of(CONTACT.fields()),
             where,
             ContactQueryHandler.sortKey(query.page().sort()),
             CONTACT.ID,
@@ -129,7 +129,7 @@ public class SegmentQueryHandler {
         Keyset.page(
             db,
             SEGMENT,
-            List.of(SEGMENT.asterisk()),
+            List.of(SEGMENT.fields()),
             SEGMENT.TENANT_ID.eq(UUID.fromString(query.tenantId())).and(SEGMENT.DELETED.isFalse()),
             SEGMENT.SORT_NAME,
             SEGMENT.ID,
