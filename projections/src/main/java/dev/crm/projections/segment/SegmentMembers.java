@@ -6,13 +6,21 @@ import static dev.crm.db.jooq.Tables.SEGMENT_MEMBER;
 import static dev.crm.db.jooq.Tables.SEGMENT_MEMBERSHIP;
 import static org.jooq.impl.DSL.any;
 import static org.jooq.impl.DSL.condition;
+import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.currentOffsetDateTime;
+import static org.jooq.impl.DSL.deleteFrom;
 import static org.jooq.impl.DSL.excluded;
+import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.insertInto;
+import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.noCondition;
 import static org.jooq.impl.DSL.or;
 import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.update;
 import static org.jooq.impl.DSL.val;
+import static org.jooq.impl.DSL.when;
 
 import dev.crm.infra.segment.SavedSegmentConditions;
 import dev.crm.infra.segment.SavedSegmentConditions.Compiled;
@@ -27,6 +35,7 @@ import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Record3;
 import org.jooq.Result;
+import org.jooq.Table;
 import org.springframework.stereotype.Component;
 
 /**
@@ -154,7 +163,20 @@ public class SegmentMembers {
     return rows.map(r -> new Kept(r.value1(), r.value2()));
   }
 
-  /** Evaluates the contacts in {@code scope} again for one kept segment. */
+  /** The contacts a refresh evaluates, and whether each matches the segment's filter. */
+  private static final Table<?> SCOPE = table(name("scope"));
+
+  private static final Field<UUID> SCOPE_ID = field(name("scope", "id"), UUID.class);
+  private static final Field<Boolean> SCOPE_MATCHES =
+      field(name("scope", "matches"), Boolean.class);
+
+  /**
+   * Evaluates the contacts in {@code scope} again for one kept segment, in one statement: the
+   * contacts in scope with whether each matches (null-safe), members that no longer match deleted,
+   * new matches inserted, the count moved by the difference. One statement per segment and batch
+   * also keeps its plan simple enough that a generic (prepared) plan stays an index lookup: a
+   * delete with two subqueries had become a scan of the segment's members.
+   */
   private void refresh(UUID tenant, Kept segment, Condition scope) {
     Compiled compiled = conditions.compile(tenant, segment.definition());
     if (!compiled.isKept()) {
@@ -162,36 +184,47 @@ public class SegmentMembers {
       rebuild(tenant, segment.id());
       return;
     }
-    Condition inScope = CONTACT.TENANT_ID.eq(tenant).and(scope);
-    int removed =
-        db.deleteFrom(SEGMENT_MEMBER)
+    var inScope =
+        select(
+                CONTACT.ID.as(SCOPE_ID.getUnqualifiedName()),
+                when(compiled.condition(), inline(true))
+                    .otherwise(inline(false))
+                    .as(SCOPE_MATCHES.getUnqualifiedName()))
+            .from(CONTACT)
+            .where(CONTACT.TENANT_ID.eq(tenant), scope);
+    var removed =
+        deleteFrom(SEGMENT_MEMBER)
+            .using(SCOPE)
             .where(
                 SEGMENT_MEMBER.TENANT_ID.eq(tenant),
                 SEGMENT_MEMBER.SEGMENT_ID.eq(segment.id()),
-                SEGMENT_MEMBER.CONTACT_ID.in(select(CONTACT.ID).from(CONTACT).where(inScope)),
-                SEGMENT_MEMBER.CONTACT_ID.notIn(
-                    select(CONTACT.ID).from(CONTACT).where(inScope, compiled.condition())))
-            .execute();
-    int added =
-        db.insertInto(
+                SEGMENT_MEMBER.CONTACT_ID.eq(SCOPE_ID),
+                SCOPE_MATCHES.isFalse())
+            .returningResult(SEGMENT_MEMBER.CONTACT_ID);
+    var added =
+        insertInto(
                 SEGMENT_MEMBER,
                 SEGMENT_MEMBER.TENANT_ID,
                 SEGMENT_MEMBER.SEGMENT_ID,
                 SEGMENT_MEMBER.CONTACT_ID)
             .select(
-                select(val(tenant), val(segment.id()), CONTACT.ID)
-                    .from(CONTACT)
-                    .where(inScope, compiled.condition()))
+                select(val(tenant), val(segment.id()), SCOPE_ID).from(SCOPE).where(SCOPE_MATCHES))
             .onConflictDoNothing()
-            .execute();
-    if (added != removed) {
-      db.update(SEGMENT_MEMBERSHIP)
-          .set(SEGMENT_MEMBERSHIP.MEMBERS, SEGMENT_MEMBERSHIP.MEMBERS.plus(added - removed))
-          .where(
-              SEGMENT_MEMBERSHIP.TENANT_ID.eq(tenant),
-              SEGMENT_MEMBERSHIP.SEGMENT_ID.eq(segment.id()))
-          .execute();
-    }
+            .returningResult(SEGMENT_MEMBER.CONTACT_ID);
+    Field<Integer> addedCount = field(select(count()).from(name("added")));
+    Field<Integer> removedCount = field(select(count()).from(name("removed")));
+    var moveCount =
+        update(SEGMENT_MEMBERSHIP)
+            .set(
+                SEGMENT_MEMBERSHIP.MEMBERS,
+                SEGMENT_MEMBERSHIP.MEMBERS.plus(addedCount).minus(removedCount))
+            .where(
+                SEGMENT_MEMBERSHIP.TENANT_ID.eq(tenant),
+                SEGMENT_MEMBERSHIP.SEGMENT_ID.eq(segment.id()),
+                addedCount.ne(removedCount));
+    db.execute(
+        "WITH scope AS MATERIALIZED ({0}), removed AS ({1}), added AS ({2}) {3}",
+        inScope, removed, added, moveCount);
   }
 
   /** Builds a segment's members from scratch, or records why it is counted live. */
