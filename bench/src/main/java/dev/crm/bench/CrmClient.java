@@ -1,5 +1,7 @@
 package dev.crm.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -48,6 +50,30 @@ final class CrmClient {
     JsonNode json() {
       try {
         return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /**
+     * One top-level text field of a JSON object (null when absent or null), read by streaming past
+     * everything else: the benchmark's readers need only a page's cursor, and a tree of every page
+     * would take CPU from the service on the cores they share.
+     */
+    String topLevelText(String field) {
+      try (JsonParser p = JSON.getFactory().createParser(body)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if (name.equals(field)) {
+            return value == JsonToken.VALUE_STRING ? p.getText() : null;
+          }
+          p.skipChildren();
+        }
+        return null;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

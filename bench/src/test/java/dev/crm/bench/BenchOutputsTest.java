@@ -26,6 +26,19 @@ class BenchOutputsTest {
   @TempDir Path dir;
 
   @Test
+  void listReadersFollowTheTopLevelCursorAndStopOnTheLastPage() {
+    CrmClient.Answer page =
+        new CrmClient.Answer(
+            200,
+            "{\"items\":[{\"customFields\":{\"nextCursor\":\"inner\"},\"tags\":[\"a\"]}],"
+                + "\"nextCursor\":\"abc\"}");
+    CrmClient.Answer last = new CrmClient.Answer(200, "{\"items\":[],\"nextCursor\":null}");
+
+    assertThat(page.topLevelText("nextCursor")).isEqualTo("abc");
+    assertThat(last.topLevelText("nextCursor")).isNull();
+  }
+
+  @Test
   void generatedContactFileHasTheImportHeaderAndUniqueEmails() throws Exception {
     DataGenerator gen = new DataGenerator(null, Size.named("small"), dir, System.out, 7);
     Path file = dir.resolve("c.csv");
