@@ -2,13 +2,11 @@ package dev.crm.infra.search;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
+import co.elastic.clients.transport.ElasticsearchTransport;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.apache.http.HttpHost;
-import org.elasticsearch.client.RestClient;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 
@@ -21,25 +19,21 @@ import org.springframework.context.annotation.Bean;
 public class SearchConfiguration {
 
   @Bean(destroyMethod = "close")
-  public RestClient elasticsearchRestClient(
+  public ElasticsearchTransport elasticsearchTransport(
       @Value("${crm.search.url:http://127.0.0.1:9200}") String url,
       @Value("${crm.search.connect-timeout-ms:1000}") int connectTimeout,
       @Value("${crm.search.socket-timeout-ms:10000}") int socketTimeout) {
-    return RestClient.builder(HttpHost.create(url.replaceAll("/+$", "")))
-        .setRequestConfigCallback(
-            config -> config.setConnectTimeout(connectTimeout).setSocketTimeout(socketTimeout))
-        .setHttpClientConfigCallback(http -> http.setMaxConnTotal(64).setMaxConnPerRoute(64))
-        .build();
-  }
-
-  @Bean
-  public ElasticsearchClient elasticsearchClient(RestClient restClient) {
     ObjectMapper mapper =
         new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    return new ElasticsearchClient(
-        new RestClientTransport(restClient, new JacksonJsonpMapper(mapper)));
+    return new BlockingHttpTransport(
+        url, connectTimeout, socketTimeout, 64, new JacksonJsonpMapper(mapper));
+  }
+
+  @Bean
+  public ElasticsearchClient elasticsearchClient(ElasticsearchTransport transport) {
+    return new ElasticsearchClient(transport);
   }
 }
