@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Custom fields and activity facts, which the API cannot create yet: definitions and contact rows
- * are written straight into the read tables, and random filters over them, through the API, must
- * agree with the same Java oracle as {@link SegmentOracleTest}.
+ * Custom fields and activity facts over times the API cannot set: a contact's creation and last
+ * activity lie days to months in the past, which commands (stamped with the current time) cannot
+ * produce. Definitions and contact rows are therefore written straight into the read tables, and
+ * random filters over them, through the API, must agree with the same Java oracle as {@link
+ * SegmentOracleTest}, which checks filters over rows the projections wrote.
  *
  * <p>All times lie half an hour off a whole hour before the test started, so relative bounds such
  * as {@code -12h} or {@code daysSinceLastActivity gte 30} never fall on a stored time while the
