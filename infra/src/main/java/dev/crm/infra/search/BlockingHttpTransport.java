@@ -39,10 +39,10 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Why: requests run on virtual threads that block anyway. The asynchronous client hands every
  * request to an I/O reactor thread and the answer back (connection lease callbacks, interest-ops
- * changes under locks, a future to wake the caller): a profile of searches under load put 36% of
- * the service's search CPU there, on two cores shared with Elasticsearch. The blocking client
- * writes and reads on the calling thread, and a body goes out with its length instead of as one
- * HTTP chunk per buffer (elastic/elasticsearch-java#1339).
+ * changes under locks, a future to wake the caller): a profile of searches under load put about a
+ * third of the service's search CPU there, on two cores shared with Elasticsearch. The blocking
+ * client writes and reads on the calling thread, and a body goes out with its length instead of as
+ * one HTTP chunk per buffer (elastic/elasticsearch-java#1339).
  *
  * <p>Responses are read whole before they are handed over, as the REST client did; no response
  * compression (the server is near, and both ends would pay the CPU); no redirects or cookies.
