@@ -2,7 +2,9 @@ package dev.crm.projections.timeline;
 
 import static dev.crm.db.jooq.Tables.CONTACT_ACTIVITY;
 
+import dev.crm.db.jooq.tables.records.ContactActivityRecord;
 import dev.crm.domain.contact.ContactEvent.ActivityLogged;
+import dev.crm.projections.shared.BatchedInserts;
 import dev.crm.projections.shared.MonthlyPartitions;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -15,36 +17,41 @@ import org.springframework.stereotype.Component;
  * The activity timeline: one CONTACT_ACTIVITY row per logged activity, in the partition of the
  * month it occurred in. Rows are only ever inserted, keyed by the activity id, so a redelivered or
  * replayed event finds its row and changes nothing.
+ *
+ * <p>A batch's rows are written together when its unit of work commits, after every handler made
+ * sure its month's partition exists. A month attached after the batch's transaction first wrote to
+ * the table would be unseen by that transaction (PostgreSQL keeps the partition list a
+ * transaction's lock was taken with), so the row went to the default partition and was refused
+ * there, failing the batch: back-dated activities did that whenever they reached a new month.
  */
 @Component
 @ProcessingGroup(ContactTimelineProjection.GROUP)
 public class ContactTimelineProjection {
   public static final String GROUP = "contact-timeline";
 
-  private final DSLContext db;
   private final MonthlyPartitions partitions;
+  private final BatchedInserts<ContactActivityRecord> inserts;
 
   public ContactTimelineProjection(DSLContext db, MonthlyPartitions partitions) {
-    this.db = db;
     this.partitions = partitions;
+    this.inserts = new BatchedInserts<>(db, CONTACT_ACTIVITY);
   }
 
   @EventHandler
   void on(ActivityLogged e) {
     // Back-dated activities are normal: their month may be older than the maintained range.
     partitions.ensure(MonthlyPartitions.CONTACT_ACTIVITIES, e.occurredAt());
-    db.insertInto(CONTACT_ACTIVITY)
-        .set(CONTACT_ACTIVITY.TENANT_ID, UUID.fromString(e.tenantId()))
-        .set(CONTACT_ACTIVITY.CONTACT_ID, UUID.fromString(e.contactId()))
-        .set(CONTACT_ACTIVITY.ID, UUID.fromString(e.activityId()))
-        .set(CONTACT_ACTIVITY.TYPE, e.type().name())
-        .set(CONTACT_ACTIVITY.OCCURRED_AT, e.occurredAt().atOffset(ZoneOffset.UTC))
-        .set(CONTACT_ACTIVITY.ACTOR_ID, e.actorId())
-        .set(CONTACT_ACTIVITY.SUBJECT, e.subject())
-        .set(CONTACT_ACTIVITY.BODY, e.body())
-        .set(CONTACT_ACTIVITY.OUTCOME, e.outcome())
-        .set(CONTACT_ACTIVITY.RECORDED_AT, e.at().atOffset(ZoneOffset.UTC))
-        .onConflictDoNothing()
-        .execute();
+    inserts.add(
+        new ContactActivityRecord(
+            UUID.fromString(e.tenantId()),
+            UUID.fromString(e.contactId()),
+            UUID.fromString(e.activityId()),
+            e.type().name(),
+            e.occurredAt().atOffset(ZoneOffset.UTC),
+            e.actorId(),
+            e.subject(),
+            e.body(),
+            e.outcome(),
+            e.at().atOffset(ZoneOffset.UTC)));
   }
 }
