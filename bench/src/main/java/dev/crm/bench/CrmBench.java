@@ -72,7 +72,7 @@ public final class CrmBench {
     @Override
     public Integer call() throws Exception {
       Size size = sizing.resolve();
-      CrmClient platform = new CrmClient(CrmClient.newHttp(), url, readKey(keyFile));
+      CrmClient platform = new CrmClient(Http.create(), url, readKey(keyFile));
       long t0 = System.nanoTime();
       List<DataGenerator.Tenant> tenants =
           new DataGenerator(platform, size, workDir, System.out, sizing.seed).generate();
@@ -149,7 +149,7 @@ public final class CrmBench {
               serviceJavaOpts,
               System.out)) {
         service.awaitHealthy(Duration.ofMinutes(3));
-        CrmClient platform = new CrmClient(CrmClient.newHttp(), service.base(), readKey(keyFile));
+        CrmClient platform = new CrmClient(Http.create(), service.base(), readKey(keyFile));
         Benchmark bench =
             new Benchmark(
                 size, platform, db, elasticsearch, indexPrefix, outDir, System.out, sizing.seed);

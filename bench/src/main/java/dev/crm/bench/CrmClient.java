@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.UUID;
+import java.util.Map;
+import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * A client of the service's REST API under one API key. Every call that is not 2xx throws with the
@@ -24,21 +20,14 @@ import java.util.UUID;
 final class CrmClient {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http;
+  private final Http http;
   private final URI base;
-  private final String apiKey;
+  private final Map<String, String> headers;
 
-  CrmClient(HttpClient http, URI base, String apiKey) {
+  CrmClient(Http http, URI base, String apiKey) {
     this.http = http;
     this.base = base;
-    this.apiKey = apiKey;
-  }
-
-  static HttpClient newHttp() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    this.headers = Map.of("Authorization", "Bearer " + apiKey, "Accept", "application/json");
   }
 
   CrmClient as(String otherKey) {
@@ -81,73 +70,40 @@ final class CrmClient {
   }
 
   JsonNode post(String path, Object body) {
-    return ok("POST " + path, send(request(path).POST(json(body)).build()));
+    return ok("POST " + path, call("POST", path, body));
   }
 
   JsonNode get(String path) {
-    return ok("GET " + path, send(request(path).GET().build()));
+    return ok("GET " + path, call("GET", path, null));
   }
 
   Answer call(String method, String path, Object body) {
-    HttpRequest.Builder b = request(path);
-    b = body == null ? b.method(method, BodyPublishers.noBody()) : b.method(method, json(body));
-    return send(b.build());
+    return http.send(method, base.resolve(path), headers, body == null ? null : json(body));
   }
 
   /** Uploads a file as an import job: multipart parts {@code options} (JSON) and {@code file}. */
   JsonNode upload(Path file, Object options, String idempotencyKey) throws IOException {
-    String boundary = "crm-bench-" + UUID.randomUUID();
-    String head =
-        "--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\"options\"\r\n"
-            + "Content-Type: application/json\r\n\r\n"
-            + JSON.writeValueAsString(options)
-            + "\r\n--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-            + file.getFileName()
-            + "\"\r\nContent-Type: text/csv\r\n\r\n";
-    String tail = "\r\n--" + boundary + "--\r\n";
-    HttpRequest req =
-        request("/api/v1/imports")
-            .setHeader("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .header("Idempotency-Key", idempotencyKey)
-            .POST(
-                BodyPublishers.concat(
-                    BodyPublishers.ofString(head, StandardCharsets.UTF_8),
-                    BodyPublishers.ofFile(file),
-                    BodyPublishers.ofString(tail, StandardCharsets.UTF_8)))
-            .timeout(Duration.ofMinutes(10))
+    HttpEntity multipart =
+        MultipartEntityBuilder.create()
+            .addTextBody("options", JSON.writeValueAsString(options), ContentType.APPLICATION_JSON)
+            .addBinaryBody(
+                "file",
+                file.toFile(),
+                ContentType.create("text/csv"),
+                file.getFileName().toString())
             .build();
-    return ok("POST /api/v1/imports", send(req));
+    Map<String, String> withKey = new java.util.HashMap<>(headers);
+    withKey.put("Idempotency-Key", idempotencyKey);
+    return ok(
+        "POST /api/v1/imports",
+        http.send("POST", base.resolve("/api/v1/imports"), withKey, multipart));
   }
 
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + apiKey)
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json");
-  }
-
-  private static HttpRequest.BodyPublisher json(Object body) {
+  private static HttpEntity json(Object body) {
     try {
-      return BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+      return Http.json(JSON.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private Answer send(HttpRequest req) {
-    try {
-      HttpResponse<String> r = http.send(req, BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(req.method() + " " + req.uri() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 

@@ -8,9 +8,6 @@ import dev.crm.bench.ServiceProcess.Database;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,7 +60,7 @@ final class SearchBench {
   private final URI elasticsearch;
   private final String indexPrefix;
   private final PrintStream out;
-  private final HttpClient http = CrmClient.newHttp();
+  private final Http http = Http.create();
 
   SearchBench(Size size, Database db, URI elasticsearch, String indexPrefix, PrintStream out) {
     this.size = size;
@@ -107,9 +104,9 @@ final class SearchBench {
           Term t = terms.get(x.nextInt(terms.size()));
           String body = searchBody(tenant.id(), t.text());
           long t0 = System.nanoTime();
-          HttpResponse<String> a = raw("/" + indexPrefix + "-contacts/_search", tenant.id(), body);
+          CrmClient.Answer a = raw("/" + indexPrefix + "-contacts/_search", tenant.id(), body);
           searchRaw.recordNanos(System.nanoTime() - t0);
-          expect(a.statusCode(), "raw search", a.body());
+          expect(a.status(), "raw search", a.body());
         });
     loop(
         x -> {
@@ -126,9 +123,9 @@ final class SearchBench {
           String p = prefixes.get(x.nextInt(prefixes.size()));
           String body = completionBody(tenant.id(), p);
           long t0 = System.nanoTime();
-          HttpResponse<String> a = raw("/" + indexPrefix + "-contacts/_search", tenant.id(), body);
+          CrmClient.Answer a = raw("/" + indexPrefix + "-contacts/_search", tenant.id(), body);
           completeRaw.recordNanos(System.nanoTime() - t0);
-          expect(a.statusCode(), "raw autocomplete", a.body());
+          expect(a.status(), "raw autocomplete", a.body());
         });
     charted.addAll(List.of(search, searchRaw, complete, completeRaw));
     r.put("clients", size.readClients());
@@ -161,13 +158,10 @@ final class SearchBench {
       expected = rs.getLong(1);
     }
     long t0 = System.nanoTime();
-    HttpRequest count =
-        HttpRequest.newBuilder(elasticsearch.resolve("/" + indexPrefix + "-contacts/_count"))
-            .GET()
-            .build();
+    URI count = elasticsearch.resolve("/" + indexPrefix + "-contacts/_count");
     while (true) {
-      HttpResponse<String> a = http.send(count, HttpResponse.BodyHandlers.ofString());
-      long indexed = a.statusCode() == 200 ? JSON.readTree(a.body()).path("count").asLong() : -1;
+      CrmClient.Answer a = http.get(count);
+      long indexed = a.status() == 200 ? JSON.readTree(a.body()).path("count").asLong() : -1;
       if (indexed >= expected) {
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf(
@@ -359,18 +353,11 @@ final class SearchBench {
     return a;
   }
 
-  private HttpResponse<String> raw(String path, String routing, String body) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                elasticsearch.resolve(
-                    path
-                        + "?routing="
-                        + routing
-                        + (path.endsWith("/_search") ? "&typed_keys=true" : "")))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  private CrmClient.Answer raw(String path, String routing, String body) {
+    URI uri =
+        elasticsearch.resolve(
+            path + "?routing=" + routing + (path.endsWith("/_search") ? "&typed_keys=true" : ""));
+    return http.send("POST", uri, java.util.Map.of(), Http.json(body));
   }
 
   @FunctionalInterface

@@ -3,9 +3,6 @@ package dev.crm.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,24 +53,16 @@ final class ServiceProcess implements AutoCloseable {
   /** Deletes the search indexes of {@code prefix}, so the run starts from empty ones too. */
   static void dropIndexes(URI elasticsearch, String prefix)
       throws IOException, InterruptedException {
-    HttpClient http = CrmClient.newHttp();
-    var list =
-        http.send(
-            HttpRequest.newBuilder(
-                    elasticsearch.resolve("/_cat/indices/" + prefix + "-*?h=index&format=json"))
-                .GET()
-                .build(),
-            BodyHandlers.ofString());
-    if (list.statusCode() != 200) {
-      throw new IllegalStateException(
-          "Elasticsearch at " + elasticsearch + " answered " + list.statusCode());
-    }
-    for (var index : CrmClient.JSON.readTree(list.body())) {
-      http.send(
-          HttpRequest.newBuilder(elasticsearch.resolve("/" + index.get("index").asText()))
-              .DELETE()
-              .build(),
-          BodyHandlers.discarding());
+    try (Http http = Http.create(Duration.ofMinutes(1))) {
+      var list =
+          http.get(elasticsearch.resolve("/_cat/indices/" + prefix + "-*?h=index&format=json"));
+      if (list.status() != 200) {
+        throw new IllegalStateException(
+            "Elasticsearch at " + elasticsearch + " answered " + list.status());
+      }
+      for (var index : CrmClient.JSON.readTree(list.body())) {
+        http.delete(elasticsearch.resolve("/" + index.get("index").asText()));
+      }
     }
   }
 
@@ -117,21 +106,22 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
-    HttpClient http = CrmClient.newHttp();
+    try (Http http = Http.create(Duration.ofSeconds(10))) {
+      awaitHealthy(http, timeout);
+    }
+  }
+
+  private void awaitHealthy(Http http, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("the service exited at start; see " + log);
       }
       try {
-        var r =
-            http.send(
-                HttpRequest.newBuilder(base.resolve("/actuator/health")).GET().build(),
-                BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
+        if (http.get(base.resolve("/actuator/health")).status() == 200) {
           return;
         }
-      } catch (IOException e) {
+      } catch (java.io.UncheckedIOException e) {
         // not listening yet
       }
       Thread.sleep(250);
