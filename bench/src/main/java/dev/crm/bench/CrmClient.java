@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
@@ -92,11 +94,12 @@ final class CrmClient {
                 ContentType.create("text/csv"),
                 file.getFileName().toString())
             .build();
-    Map<String, String> withKey = new java.util.HashMap<>(headers);
+    Map<String, String> withKey = new HashMap<>(headers);
     withKey.put("Idempotency-Key", idempotencyKey);
     return ok(
         "POST /api/v1/imports",
-        http.send("POST", base.resolve("/api/v1/imports"), withKey, multipart));
+        http.send(
+            "POST", base.resolve("/api/v1/imports"), withKey, multipart, Duration.ofMinutes(10)));
   }
 
   private static HttpEntity json(Object body) {
