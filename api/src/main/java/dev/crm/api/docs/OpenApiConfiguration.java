@@ -110,6 +110,30 @@ public class OpenApiConfiguration {
                             }));
   }
 
+  /**
+   * A contact's {@code customFields} is written out as the stored JSON object ({@code JsonRawValue}
+   * on a string); the description says it is an object of values by field key.
+   */
+  @Bean
+  OpenApiCustomizer customFieldsAreAnObject() {
+    return api -> {
+      Schema<?> view =
+          api.getComponents() == null || api.getComponents().getSchemas() == null
+              ? null
+              : api.getComponents().getSchemas().get("ContactView");
+      if (view != null && view.getProperties() != null) {
+        view.getProperties()
+            .put(
+                "customFields",
+                new Schema<>()
+                    .type("object")
+                    .types(java.util.Set.of("object"))
+                    .description("Custom field values by field key")
+                    .additionalProperties(true));
+      }
+    };
+  }
+
   private static void addProblem(Operation operation, String status, String description) {
     if (operation.getResponses().containsKey(status)) {
       return;

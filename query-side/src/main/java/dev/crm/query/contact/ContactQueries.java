@@ -1,10 +1,10 @@
 package dev.crm.query.contact;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.crm.query.shared.ListRequest;
 import dev.crm.query.shared.Page;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 
 /** Typed queries on the contact read model and the views they answer with. */
 public final class ContactQueries {
@@ -24,7 +24,11 @@ public final class ContactQueries {
 
   /**
    * A contact as read. {@code lastActivityAt} is when its latest logged activity occurred ({@code
-   * null} if none was), {@code activityCount} how many were logged.
+   * null} if none was), {@code activityCount} how many were logged. {@code customFields} is the
+   * JSON object of custom field values as the read table stores it (PostgreSQL {@code jsonb}, so
+   * always well-formed), written into the response as it is: parsing it into a map only to write it
+   * out again was a fifth of what a 50-row list page allocated (JFR, 227-283 KB per page before,
+   * 181-206 KB after).
    */
   public record ContactView(
       String id,
@@ -40,7 +44,7 @@ public final class ContactQueries {
       int leadScore,
       List<String> tags,
       OptInsView optIns,
-      Map<String, Object> customFields,
+      @JsonRawValue String customFields,
       boolean archived,
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt,

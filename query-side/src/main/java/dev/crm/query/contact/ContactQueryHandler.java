@@ -2,8 +2,6 @@ package dev.crm.query.contact;
 
 import static dev.crm.db.jooq.Tables.CONTACT;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crm.query.contact.ContactQueries.ContactPage;
 import dev.crm.query.contact.ContactQueries.ContactView;
 import dev.crm.query.contact.ContactQueries.FindContactById;
@@ -12,11 +10,8 @@ import dev.crm.query.contact.ContactQueries.OptInsView;
 import dev.crm.query.shared.Ids;
 import dev.crm.query.shared.Keyset;
 import dev.crm.query.shared.ListRequest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.queryhandling.QueryHandler;
@@ -30,8 +25,6 @@ import org.springframework.stereotype.Component;
 /** Answers contact queries from the contact read table, always inside the caller's tenant. */
 @Component
 public class ContactQueryHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final List<SelectFieldOrAsterisk> COLUMNS = List.of(CONTACT.fields());
 
   private final DSLContext db;
@@ -108,19 +101,11 @@ public class ContactQueryHandler {
         List.of(r.get(CONTACT.TAGS)),
         new OptInsView(
             r.get(CONTACT.OPT_IN_EMAIL), r.get(CONTACT.OPT_IN_SMS), r.get(CONTACT.OPT_IN_CALL)),
-        customFields(r),
+        r.get(CONTACT.CUSTOM_FIELDS).data(),
         r.get(CONTACT.ARCHIVED),
         r.get(CONTACT.CREATED_AT),
         r.get(CONTACT.UPDATED_AT),
         r.get(CONTACT.LAST_ACTIVITY_AT),
         r.get(CONTACT.ACTIVITY_COUNT));
-  }
-
-  private static Map<String, Object> customFields(Record r) {
-    try {
-      return JSON.readValue(r.get(CONTACT.CUSTOM_FIELDS).data(), MAP);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
