@@ -15,6 +15,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
@@ -105,8 +106,7 @@ final class Http implements AutoCloseable {
   }
 
   static HttpEntity json(byte[] body) {
-    return new org.apache.hc.core5.http.io.entity.ByteArrayEntity(
-        body, ContentType.APPLICATION_JSON);
+    return new ByteArrayEntity(body, ContentType.APPLICATION_JSON);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.crm.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +52,7 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /** Deletes the search indexes of {@code prefix}, so the run starts from empty ones too. */
-  static void dropIndexes(URI elasticsearch, String prefix)
-      throws IOException, InterruptedException {
+  static void dropIndexes(URI elasticsearch, String prefix) throws IOException {
     try (Http http = Http.create(Duration.ofMinutes(1))) {
       var list =
           http.get(elasticsearch.resolve("/_cat/indices/" + prefix + "-*?h=index&format=json"));
@@ -105,7 +105,7 @@ final class ServiceProcess implements AutoCloseable {
     return base;
   }
 
-  void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
+  void awaitHealthy(Duration timeout) throws InterruptedException {
     try (Http http = Http.create(Duration.ofSeconds(10))) {
       awaitHealthy(http, timeout);
     }
@@ -121,7 +121,7 @@ final class ServiceProcess implements AutoCloseable {
         if (http.get(base.resolve("/actuator/health")).status() == 200) {
           return;
         }
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         // not listening yet
       }
       Thread.sleep(250);

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -127,7 +128,7 @@ public class OpenApiConfiguration {
                 "customFields",
                 new Schema<>()
                     .type("object")
-                    .types(java.util.Set.of("object"))
+                    .types(Set.of("object"))
                     .description("Custom field values by field key")
                     .additionalProperties(true));
       }
