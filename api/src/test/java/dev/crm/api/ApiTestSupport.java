@@ -14,9 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -240,6 +243,21 @@ public abstract class ApiTestSupport {
 
   /** Reads {@code path} until the read model shows {@code version}; answers that read. */
   public static Response awaitVersion(Client client, String path, long version) {
+    return awaitRead(
+        client, path, r -> assertThat(r.json().get("version").asLong()).isEqualTo(version));
+  }
+
+  /**
+   * Reads {@code path} until the answer comes from the read cache. The first reads after a write
+   * can miss: the projection retires cached answers just after its commit, so an answer cached in
+   * between is retired too.
+   */
+  public static Response awaitCached(Client client, String path) {
+    return awaitRead(client, path, r -> assertThat(r.header("X-Cache")).startsWith("hit-"));
+  }
+
+  /** Reads {@code path} until it answers 200 and {@code check} holds; answers that read. */
+  public static Response awaitRead(Client client, String path, Consumer<Response> check) {
     AtomicReference<Response> last = new AtomicReference<>();
     await()
         .atMost(PROJECTION)
@@ -248,9 +266,31 @@ public abstract class ApiTestSupport {
               Response r = client.get(path);
               last.set(r);
               assertThat(r.status()).as(r.body()).isEqualTo(200);
-              assertThat(r.json().get("version").asLong()).isEqualTo(version);
+              check.accept(r);
             });
     return last.get();
+  }
+
+  /**
+   * Starts another instance of the service on the test database, as an operator would start a node:
+   * command-line arguments, so they win over application.yml.
+   */
+  public static ConfigurableApplicationContext startNode() {
+    TestDatabase.Coordinates db = TestDatabase.get();
+    return new SpringApplicationBuilder(CrmApplication.class)
+        .run(
+            "--server.port=0",
+            "--spring.datasource.url=" + db.url(),
+            "--spring.datasource.username=" + db.user(),
+            "--spring.datasource.password=" + db.password(),
+            "--CRM_BOOTSTRAP_ADMIN_KEY=" + PLATFORM_KEY,
+            "--crm.search.index-prefix=" + SEARCH_INDEX_PREFIX);
+  }
+
+  /** A client of a node {@link #startNode} started. */
+  public static Client client(ConfigurableApplicationContext node, String key) {
+    int port = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
+    return new Client(() -> port, key);
   }
 
   public static Map<String, Object> contact(String email) {

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crm.api.ApiTestSupport.Client;
 import dev.crm.api.ApiTestSupport.Tenant;
-import dev.crm.db.TestDatabase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -21,20 +19,11 @@ import tools.jackson.databind.JsonNode;
 class RestartTest {
 
   private static ConfigurableApplicationContext start() {
-    TestDatabase.Coordinates db = TestDatabase.get();
-    return new SpringApplicationBuilder(CrmApplication.class)
-        // Command-line arguments, so they win over application.yml as an operator's flags would.
-        .run(
-            "--server.port=0",
-            "--spring.datasource.url=" + db.url(),
-            "--spring.datasource.username=" + db.user(),
-            "--spring.datasource.password=" + db.password(),
-            "--CRM_BOOTSTRAP_ADMIN_KEY=" + ApiTestSupport.PLATFORM_KEY);
+    return ApiTestSupport.startNode();
   }
 
   private static Client platformAdmin(ConfigurableApplicationContext context) {
-    int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-    return new Client(() -> port, ApiTestSupport.PLATFORM_KEY);
+    return ApiTestSupport.client(context, ApiTestSupport.PLATFORM_KEY);
   }
 
   /** The stored position of each contact-table segment (the index of its gap-aware token). */

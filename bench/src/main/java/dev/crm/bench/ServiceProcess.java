@@ -92,7 +92,15 @@ final class ServiceProcess implements AutoCloseable {
             "--spring.datasource.password=" + db.password(),
             "--crm.bootstrap-key-file=" + keyFile,
             "--crm.search.url=" + elasticsearch,
-            "--crm.search.index-prefix=" + indexPrefix));
+            "--crm.search.index-prefix=" + indexPrefix,
+            // The benchmark's clients send as fast as the service answers, far past the limits a
+            // tenant gets; the limiter still runs on every request, so its cost is measured.
+            "--crm.rate-limit.per-key.admin=1000000000",
+            "--crm.rate-limit.per-key.editor=1000000000",
+            "--crm.rate-limit.per-key.viewer=1000000000",
+            "--crm.rate-limit.per-key.platform_admin=1000000000",
+            "--crm.rate-limit.per-tenant=1000000000",
+            "--crm.cache.key-prefix=crm-bench:v1:"));
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());

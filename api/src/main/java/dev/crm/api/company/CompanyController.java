@@ -3,6 +3,7 @@ package dev.crm.api.company;
 import static dev.crm.api.shared.ListParams.upper;
 
 import dev.crm.api.auth.Caller;
+import dev.crm.api.cache.CachedRead;
 import dev.crm.api.shared.CommandResult;
 import dev.crm.api.shared.Commands;
 import dev.crm.api.shared.Idempotency;
@@ -19,6 +20,7 @@ import dev.crm.domain.company.Priority;
 import dev.crm.domain.company.SizeBand;
 import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.infra.cache.CacheFamily;
 import dev.crm.query.company.CompanyQueries.CompanyPage;
 import dev.crm.query.company.CompanyQueries.CompanyView;
 import dev.crm.query.company.CompanyQueries.FindCompanyById;
@@ -120,6 +122,7 @@ public class CompanyController {
   }
 
   @GetMapping("/{id}")
+  @CachedRead(cache = CacheFamily.DETAIL, scope = "company:{id}")
   @Operation(summary = "Read one company; the ETag is its version")
   public ResponseEntity<CompanyView> get(
       @AuthenticationPrincipal Caller caller,
@@ -137,6 +140,7 @@ public class CompanyController {
   }
 
   @GetMapping
+  @CachedRead(cache = CacheFamily.LIST, scope = "companies")
   @Operation(summary = "List companies with filters, a sort and cursor pagination")
   public CompanyPage list(
       @AuthenticationPrincipal Caller caller,

@@ -3,6 +3,7 @@ package dev.crm.api.contact;
 import static dev.crm.api.shared.ListParams.upper;
 
 import dev.crm.api.auth.Caller;
+import dev.crm.api.cache.CachedRead;
 import dev.crm.api.contact.ContactRequests.ChangeStageRequest;
 import dev.crm.api.contact.ContactRequests.CompanyLinkRequest;
 import dev.crm.api.contact.ContactRequests.CreateContactRequest;
@@ -27,6 +28,7 @@ import dev.crm.domain.contact.ContactCommands.UnlinkContactFromCompany;
 import dev.crm.domain.contact.ContactCommands.UpdateContactDetails;
 import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.infra.cache.CacheFamily;
 import dev.crm.query.contact.ContactQueries.ContactPage;
 import dev.crm.query.contact.ContactQueries.ContactView;
 import dev.crm.query.contact.ContactQueries.FindContactById;
@@ -107,6 +109,7 @@ public class ContactController {
   }
 
   @GetMapping("/{id}")
+  @CachedRead(cache = CacheFamily.DETAIL, scope = "contact:{id}")
   @Operation(summary = "Read one contact; the ETag is its version")
   public ResponseEntity<ContactView> get(
       @AuthenticationPrincipal Caller caller,
@@ -124,6 +127,7 @@ public class ContactController {
   }
 
   @GetMapping
+  @CachedRead(cache = CacheFamily.LIST, scope = "contacts")
   @Operation(summary = "List contacts with filters, a sort and cursor pagination")
   public ContactPage list(
       @AuthenticationPrincipal Caller caller,

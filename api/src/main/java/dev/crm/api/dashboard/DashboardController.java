@@ -1,7 +1,9 @@
 package dev.crm.api.dashboard;
 
 import dev.crm.api.auth.Caller;
+import dev.crm.api.cache.CachedRead;
 import dev.crm.api.shared.Queries;
+import dev.crm.infra.cache.CacheFamily;
 import dev.crm.query.dashboard.DashboardQueries.Dashboard;
 import dev.crm.query.dashboard.DashboardQueries.GetDashboard;
 import dev.crm.query.dashboard.DashboardQueries.Interval;
@@ -39,6 +41,7 @@ public class DashboardController {
   }
 
   @GetMapping
+  @CachedRead(cache = CacheFamily.DASHBOARD, scope = "dashboard")
   @Operation(
       summary =
           "Contacts by stage and owner, new contacts per day or week (from/to inclusive, UTC),"

@@ -3,10 +3,12 @@ package dev.crm.api.search;
 import static dev.crm.api.shared.ListParams.upper;
 
 import dev.crm.api.auth.Caller;
+import dev.crm.api.cache.CachedRead;
 import dev.crm.api.shared.Ids;
 import dev.crm.api.shared.Queries;
 import dev.crm.api.shared.ReadYourWrites;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.infra.cache.CacheFamily;
 import dev.crm.query.search.SearchFreshness;
 import dev.crm.query.search.SearchQueries.Archived;
 import dev.crm.query.search.SearchQueries.AutocompleteCompanies;
@@ -57,6 +59,7 @@ public class SearchController {
   }
 
   @GetMapping("/contacts")
+  @CachedRead(cache = CacheFamily.SEARCH, scope = "search")
   @Operation(
       summary =
           "Search contacts: q over names (typos forgiven), email, phone and company; filters,"
@@ -109,6 +112,7 @@ public class SearchController {
   }
 
   @GetMapping("/contacts/autocomplete")
+  @CachedRead(cache = CacheFamily.SEARCH, scope = "search")
   @Operation(summary = "Contacts whose name or email starts with prefix, as the user types")
   public Completions contactCompletions(
       @AuthenticationPrincipal Caller caller,
@@ -124,6 +128,7 @@ public class SearchController {
   }
 
   @GetMapping("/companies")
+  @CachedRead(cache = CacheFamily.SEARCH, scope = "search")
   @Operation(summary = "Search companies by name (typos forgiven) or domain, with filters")
   public CompanySearchPage companies(
       @AuthenticationPrincipal Caller caller,
@@ -144,6 +149,7 @@ public class SearchController {
   }
 
   @GetMapping("/companies/autocomplete")
+  @CachedRead(cache = CacheFamily.SEARCH, scope = "search")
   @Operation(summary = "Companies whose name or domain starts with prefix")
   public Completions companyCompletions(
       @AuthenticationPrincipal Caller caller,

@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.crm.api.ApiTestSupport;
+import dev.crm.api.TcpProxy;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

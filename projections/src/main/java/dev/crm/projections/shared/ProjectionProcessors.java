@@ -1,5 +1,7 @@
 package dev.crm.projections.shared;
 
+import dev.crm.infra.cache.ReadCache;
+import dev.crm.infra.cache.ReadCacheProperties;
 import dev.crm.projections.campaign.CampaignTableProjection;
 import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
@@ -38,7 +40,9 @@ public class ProjectionProcessors {
       @Value("${crm.projections.segments:2}") int segments,
       @Value("${crm.projections.batch-size:200}") int batchSize,
       @Value("${crm.search.projection.segments:2}") int searchSegments,
-      @Value("${crm.search.projection.batch-size:500}") int searchBatchSize) {
+      @Value("${crm.search.projection.batch-size:500}") int searchBatchSize,
+      ReadCache cache,
+      ReadCacheProperties cacheProperties) {
     return configurer -> {
       EventArrivalSignal arrivals = new EventArrivalSignal();
       configurer.onShutdown(Phase.INBOUND_EVENT_CONNECTORS, arrivals::stop);
@@ -70,6 +74,22 @@ public class ProjectionProcessors {
               config -> arrivals.wrap(config.eventStore()),
               (config, builder) ->
                   builder.initialSegmentCount(searchSegments).batchSize(searchBatchSize));
+      // Cached reads are retired by the processors whose writes they show (after each commit).
+      var processing = configurer.eventProcessing();
+      processing.registerHandlerInterceptor(
+          ContactTableProjection.GROUP,
+          c -> CacheInvalidation.forContactTable(ContactTableProjection.GROUP, cache));
+      processing.registerHandlerInterceptor(
+          CompanyTableProjection.GROUP,
+          c -> CacheInvalidation.forCompanyTable(CompanyTableProjection.GROUP, cache));
+      processing.registerHandlerInterceptor(
+          CampaignTableProjection.GROUP,
+          c -> CacheInvalidation.forCampaignTable(CampaignTableProjection.GROUP, cache));
+      processing.registerHandlerInterceptor(
+          SearchProjection.GROUP,
+          c ->
+              CacheInvalidation.forSearch(
+                  SearchProjection.GROUP, cache, cacheProperties.searchRefreshDelay()));
     };
   }
 }

@@ -1,4 +1,4 @@
-package dev.crm.api.search;
+package dev.crm.api;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +11,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy in front of the real Elasticsearch, so a test can take Elasticsearch away
- * from the service and give it back: {@link #cut()} closes the port and every open connection (the
- * service then sees what a stopped server looks like: connections refused), {@link #restore()}
- * listens again on the same port.
+ * A loopback TCP proxy in front of a real server (Elasticsearch, Redis), so a test can take the
+ * server away from the service and give it back: {@link #cut()} closes the port and every open
+ * connection (the service then sees what a stopped server looks like: connections refused), {@link
+ * #restore()} listens again on the same port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -27,7 +27,7 @@ final class TcpProxy implements AutoCloseable {
     this.targetPort = targetPort;
   }
 
-  static TcpProxy start(int targetPort) {
+  public static TcpProxy start(int targetPort) {
     try (ServerSocket probe = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
       TcpProxy proxy = new TcpProxy(probe.getLocalPort(), targetPort);
       probe.close();
@@ -38,11 +38,15 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  synchronized void restore() {
+  public int port() {
+    return port;
+  }
+
+  public synchronized void restore() {
     try {
       ServerSocket s = new ServerSocket();
       s.setReuseAddress(true);
@@ -54,7 +58,7 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  synchronized void cut() {
+  public synchronized void cut() {
     try {
       server.close();
     } catch (IOException ignored) {
