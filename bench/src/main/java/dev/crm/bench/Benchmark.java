@@ -52,6 +52,7 @@ final class Benchmark {
   private final Map<String, Object> report = new LinkedHashMap<>();
   private final List<Latency> charted = new ArrayList<>();
   private List<Latency> pacedIdle = List.of();
+  private Tenant big;
 
   private final java.net.URI elasticsearch;
   private final String indexPrefix;
@@ -73,6 +74,11 @@ final class Benchmark {
     this.workDir = workDir;
     this.out = out;
     this.seed = seed;
+  }
+
+  /** The tenant the reads ran on, once {@link #run} has generated it. */
+  Tenant readTenant() {
+    return big;
   }
 
   Map<String, Object> report() {
@@ -106,7 +112,7 @@ final class Benchmark {
     generated.put("secondsUntilSearchIndexed", search.awaitIndexed());
     analyze();
 
-    Tenant big = tenants.getFirst();
+    big = tenants.getFirst();
     CrmClient api = platform.as(big.adminKey());
     List<UUID> ids = sampleIds(big.id(), 5_000);
     reads(api, big, ids);

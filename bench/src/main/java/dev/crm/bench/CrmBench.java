@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -137,7 +139,43 @@ public final class CrmBench {
       System.out.printf("[bench] size %s: fresh database %s%n", size.name(), dbName);
       ServiceProcess.recreateDatabase(db);
       ServiceProcess.dropIndexes(elasticsearch, indexPrefix);
-      try (ServiceProcess service =
+      Benchmark bench;
+      // The read models are measured without the read cache, against raw SQL and raw
+      // Elasticsearch; the cache has a phase of its own at the end.
+      try (ServiceProcess service = start(db, keyFile, "service.log", false)) {
+        CrmClient platform = new CrmClient(Http.create(), service.base(), readKey(keyFile));
+        bench =
+            new Benchmark(
+                size, platform, db, elasticsearch, indexPrefix, outDir, System.out, sizing.seed);
+        bench.run();
+      }
+      CacheBench caches = new CacheBench(size, db, System.out, sizing.seed);
+      Map<String, Object> cacheReport = new LinkedHashMap<>();
+      for (boolean cached : List.of(true, false)) {
+        try (ServiceProcess service =
+            start(
+                db, keyFile, cached ? "service-caches-on.log" : "service-caches-off.log", cached)) {
+          CrmClient admin =
+              new CrmClient(Http.create(), service.base(), bench.readTenant().adminKey());
+          cacheReport.put(
+              cached ? "cachesOn" : "cachesOff",
+              caches.run(
+                  admin, bench.readTenant(), cached ? "caches on" : "caches off", bench.charted()));
+        }
+      }
+      bench.report().put("cache", CacheBench.compare(cacheReport));
+      Path json = outDir.resolve("bench-" + size.name() + ".json");
+      Path png = outDir.resolve("bench-" + size.name() + "-latency.png");
+      Report.json(bench.report(), json);
+      Report.chart("crm-core benchmark, size " + size.name(), bench.charted(), png);
+      Report.table(bench.report(), bench.charted(), System.out);
+      System.out.printf("%nreport: %s%nchart:  %s%n", json, png);
+      return 0;
+    }
+
+    private ServiceProcess start(Database db, Path keyFile, String log, boolean cached)
+        throws Exception {
+      ServiceProcess service =
           ServiceProcess.start(
               serviceJar,
               db,
@@ -145,23 +183,12 @@ public final class CrmBench {
               indexPrefix,
               port,
               keyFile,
-              outDir.resolve("service.log"),
+              outDir.resolve(log),
               serviceJavaOpts,
-              System.out)) {
-        service.awaitHealthy(Duration.ofMinutes(3));
-        CrmClient platform = new CrmClient(Http.create(), service.base(), readKey(keyFile));
-        Benchmark bench =
-            new Benchmark(
-                size, platform, db, elasticsearch, indexPrefix, outDir, System.out, sizing.seed);
-        bench.run();
-        Path json = outDir.resolve("bench-" + size.name() + ".json");
-        Path png = outDir.resolve("bench-" + size.name() + "-latency.png");
-        Report.json(bench.report(), json);
-        Report.chart("crm-core benchmark, size " + size.name(), bench.charted(), png);
-        Report.table(bench.report(), bench.charted(), System.out);
-        System.out.printf("%nreport: %s%nchart:  %s%n", json, png);
-      }
-      return 0;
+              List.of("--crm.cache.enabled=" + cached),
+              System.out);
+      service.awaitHealthy(Duration.ofMinutes(3));
+      return service;
     }
   }
 

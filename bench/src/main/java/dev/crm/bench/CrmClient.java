@@ -36,8 +36,19 @@ final class CrmClient {
     return new CrmClient(http, base, otherKey);
   }
 
-  /** The status and body of a call, for callers that time it or accept non-2xx answers. */
-  record Answer(int status, String body) {
+  /**
+   * The status and body of a call, for callers that time it or accept non-2xx answers, and the
+   * service's {@code X-Cache} header (null when the endpoint is not cached or the cache is off).
+   */
+  record Answer(int status, String body, String cache) {
+    Answer(int status, String body) {
+      this(status, body, null);
+    }
+
+    boolean cacheHit() {
+      return cache != null && cache.startsWith("hit-");
+    }
+
     JsonNode json() {
       try {
         return JSON.readTree(body);

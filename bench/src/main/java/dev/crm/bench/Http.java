@@ -87,7 +87,10 @@ final class Http implements AutoCloseable {
                   response.getCode(),
                   response.getEntity() == null
                       ? ""
-                      : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+                      : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8),
+                  response.getFirstHeader("X-Cache") == null
+                      ? null
+                      : response.getFirstHeader("X-Cache").getValue()));
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + uri + ": " + e, e);
     }

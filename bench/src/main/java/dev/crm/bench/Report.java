@@ -78,6 +78,19 @@ final class Report {
           search.get("searchP99RatioToRaw"),
           search.get("autocompleteP99RatioToRaw"));
     }
+    if (report.get("cache") instanceof Map<?, ?> cache
+        && cache.get("cachesOn") instanceof Map<?, ?> on
+        && cache.get("cachesOff") instanceof Map<?, ?> off) {
+      out.printf(
+          Locale.ROOT,
+          "caches: Zipf mix hit ratio %.2f (off: %.2f); p99 on/off: detail %.2fx, list %.2fx,"
+              + " search %.2fx%n",
+          on.get("hitRatio"),
+          off.get("hitRatio"),
+          cache.get("detailP99OnToOff"),
+          cache.get("listP99OnToOff"),
+          cache.get("searchP99OnToOff"));
+    }
     if (report.get("reads") instanceof Map<?, ?> reads) {
       out.printf(
           Locale.ROOT,

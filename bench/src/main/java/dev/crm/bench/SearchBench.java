@@ -180,7 +180,7 @@ final class SearchBench {
    * What users type, drawn from the tenant's data: whole names, names with one typo, the first
    * letters of a last name, exact emails and company names.
    */
-  private List<Term> terms(UUID tenant) throws SQLException {
+  List<Term> terms(UUID tenant) throws SQLException {
     List<Term> terms = new ArrayList<>();
     try (Connection c = db.connect();
         PreparedStatement ps =

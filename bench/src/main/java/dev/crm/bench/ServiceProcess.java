@@ -75,6 +75,7 @@ final class ServiceProcess implements AutoCloseable {
       Path keyFile,
       Path log,
       String javaOpts,
+      List<String> extraArgs,
       PrintStream out)
       throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -101,6 +102,7 @@ final class ServiceProcess implements AutoCloseable {
             "--crm.rate-limit.per-key.platform_admin=1000000000",
             "--crm.rate-limit.per-tenant=1000000000",
             "--crm.cache.key-prefix=crm-bench:v1:"));
+    cmd.addAll(extraArgs);
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());

@@ -24,9 +24,15 @@ public class ReadCacheConfiguration {
   public RedissonClient redisson(
       @Value("${crm.redis.url:redis://127.0.0.1:6379}") String url,
       @Value("${crm.redis.password:}") String password,
-      @Value("${crm.redis.timeout:250ms}") Duration timeout) {
+      @Value("${crm.redis.timeout:250ms}") Duration timeout,
+      @Value("${crm.redis.netty-threads:0}") int nettyThreads) {
     Config config = new Config();
     config.setLazyInitialization(true);
+    // Redisson's default of 32 event-loop threads is for large machines: with one per core, a
+    // rate-limited cache hit took 0.27 ms of CPU against 0.36 ms with 32 (wrk, 2 cores, 4 Redis
+    // commands a request).
+    config.setNettyThreads(
+        nettyThreads > 0 ? nettyThreads : Runtime.getRuntime().availableProcessors());
     var server =
         config
             .useSingleServer()
