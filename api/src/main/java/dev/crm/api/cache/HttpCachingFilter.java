@@ -7,8 +7,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.DigestUtils;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -25,9 +27,18 @@ public class HttpCachingFilter extends OncePerRequestFilter {
   static final String CACHE_CONTROL = "private, no-cache";
 
   private final ReadCache cache;
+  private final int gzipFrom;
 
-  public HttpCachingFilter(ReadCache cache) {
+  /**
+   * {@code gzipFrom}: cached answers at least as large as the server compresses are stored gzipped
+   * (-1 when the server compresses nothing).
+   */
+  public HttpCachingFilter(
+      ReadCache cache,
+      @Value("${server.compression.enabled:false}") boolean compression,
+      @Value("${server.compression.min-response-size:2KB}") DataSize compressFrom) {
     this.cache = cache;
+    this.gzipFrom = compression ? (int) compressFrom.toBytes() : -1;
   }
 
   @Override
@@ -53,7 +64,7 @@ public class HttpCachingFilter extends OncePerRequestFilter {
       response.setHeader("Cache-Control", CACHE_CONTROL);
       if (request.getAttribute(ReadCacheInterceptor.MISS) instanceof ReadCache.Miss miss
           && wrapper.getContentType() != null) {
-        cache.store(miss, new CachedResponse(body, wrapper.getContentType(), etag));
+        cache.store(miss, CachedResponse.of(body, wrapper.getContentType(), etag, gzipFrom));
       }
       if (new ServletWebRequest(request, response).checkNotModified(etag)) {
         return;

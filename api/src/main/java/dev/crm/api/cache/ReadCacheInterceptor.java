@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,13 +82,43 @@ public class ReadCacheInterceptor implements HandlerInterceptor {
         response.setHeader("ETag", r.etag());
       }
       response.setHeader(CACHE_HEADER, "hit-" + hit.layer());
-      response.setContentLength(r.body().length);
-      response.getOutputStream().write(r.body());
+      boolean gzip = r.gzipped() && acceptsGzip(request);
+      if (r.gzipped()) {
+        response.setHeader("Vary", "Accept-Encoding");
+      }
+      if (gzip) {
+        // Already compressed: Tomcat leaves an answer with a Content-Encoding alone.
+        response.setHeader("Content-Encoding", "gzip");
+      }
+      byte[] body = r.bodyFor(gzip);
+      response.setContentLength(body.length);
+      response.getOutputStream().write(body);
       return false;
     }
     request.setAttribute(MISS, lookup);
     response.setHeader(CACHE_HEADER, "miss");
     return true;
+  }
+
+  /** Whether the client takes gzip: named in Accept-Encoding (or as *) and not refused by q=0. */
+  static boolean acceptsGzip(HttpServletRequest request) {
+    String header = request.getHeader("Accept-Encoding");
+    if (header == null) {
+      return false;
+    }
+    for (String part : header.split(",")) {
+      String[] coding = part.trim().split(";");
+      String name = coding[0].trim().toLowerCase(Locale.ROOT);
+      if (name.equals("gzip") || name.equals("x-gzip") || name.equals("*")) {
+        boolean refused = false;
+        for (int i = 1; i < coding.length; i++) {
+          String p = coding[i].replace(" ", "");
+          refused |= p.matches("q=0(\\.0{0,3})?");
+        }
+        return !refused;
+      }
+    }
+    return false;
   }
 
   private static String tenant() {

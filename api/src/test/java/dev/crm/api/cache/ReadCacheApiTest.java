@@ -117,6 +117,20 @@ class ReadCacheApiTest extends ApiTestSupport {
     HttpResponse<byte[]> identity = raw(t.viewer().key(), list, "identity");
     assertThat(identity.headers().firstValue("Content-Encoding")).isEmpty();
     assertThat(JSON.readTree(identity.body()).get("items")).hasSize(8);
+
+    // Hits too: the cache keeps the page gzipped and sends it so, or unzipped to who refuses gzip.
+    HttpResponse<byte[]> gzipHit = raw(t.viewer().key(), list, "gzip;q=1.0, identity;q=0.5");
+    assertThat(gzipHit.headers().firstValue("X-Cache"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("hit"));
+    assertThat(gzipHit.headers().firstValue("Content-Encoding")).contains("gzip");
+    assertThat(gzipHit.headers().allValues("Vary"))
+        .anySatisfy(v -> assertThat(v).contains("Accept-Encoding"));
+    assertThat(unzip(gzipHit.body())).isEqualTo(plain);
+    HttpResponse<byte[]> refusedGzip = raw(t.viewer().key(), list, "gzip;q=0, identity");
+    assertThat(refusedGzip.headers().firstValue("X-Cache"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("hit"));
+    assertThat(refusedGzip.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(refusedGzip.body()).isEqualTo(plain);
   }
 
   private HttpResponse<byte[]> raw(String key, String path, String encoding) throws Exception {
