@@ -59,7 +59,7 @@ final class CacheBench {
           new SearchBench(size, db, null, null, out)
               .terms(UUID.fromString(tenant.id())).stream().map(SearchBench.Term::text).toList();
     }
-    int warmUp = size.readSeconds();
+    int warmUp = size.cacheWarmUpSeconds();
     int measure = size.readSeconds() * 2;
     out.printf(
         "[cache %s] Zipf %.1f over %,d contacts, %d list pages, %d search terms; %d clients, %d s"
@@ -83,6 +83,9 @@ final class CacheBench {
     r.put("seconds", measure);
     r.put("requests", mix.requests.get());
     r.put("hitRatio", Benchmark.ratio(mix.hits.get(), mix.requests.get()));
+    r.put("warmUpSeconds", warmUp);
+    r.put("warmUpHitRatioByWindow", warm.hitRatioByWindow());
+    r.put("hitRatioByWindow", mix.hitRatioByWindow());
     r.put("detail", mix.detail.summary());
     r.put("detailHits", mix.detailHit.summary());
     r.put("list", mix.list.summary());
@@ -109,25 +112,54 @@ final class CacheBench {
         : Double.NaN;
   }
 
-  /** Latencies of one run. */
-  private static final class Mix {
+  /** Seconds per window of the hit-ratio series that shows whether a cache is still filling. */
+  static final int WINDOW_SECONDS = 30;
+
+  /** Latencies of one run, and its requests and hits per {@link #WINDOW_SECONDS} window. */
+  private final class Mix {
+    final String label;
     final Latency detail;
     final Latency detailHit;
     final Latency list;
     final Latency search;
     final AtomicLong requests = new AtomicLong();
     final AtomicLong hits = new AtomicLong();
+    final List<long[]> windows = new ArrayList<>();
+    long started;
 
     Mix(String label) {
+      this.label = label;
       detail = new Latency("contact detail, Zipf mix, " + label);
       detailHit = new Latency("contact detail, cache hits, " + label);
       list = new Latency("contact list page, Zipf mix, " + label);
       search = new Latency("contact search, Zipf mix, " + label);
     }
+
+    synchronized void count(boolean hit) {
+      int w = (int) ((System.nanoTime() - started) / (WINDOW_SECONDS * 1_000_000_000L));
+      while (windows.size() <= w) {
+        if (!windows.isEmpty()) {
+          long[] done = windows.getLast();
+          out.printf(
+              "[cache %s] %3d s: %,d requests, hit ratio %.3f%n",
+              label, windows.size() * WINDOW_SECONDS, done[0], Benchmark.ratio(done[1], done[0]));
+        }
+        windows.add(new long[2]);
+      }
+      windows.get(w)[0]++;
+      if (hit) {
+        windows.get(w)[1]++;
+      }
+    }
+
+    synchronized List<Double> hitRatioByWindow() {
+      return windows.stream().map(w -> Benchmark.ratio(w[1], w[0])).toList();
+    }
   }
 
   private void loop(CrmClient api, Mix mix, int seconds, long runSeed) throws Exception {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    mix.started = System.nanoTime();
+    long deadline = mix.started + seconds * 1_000_000_000L;
     int lists = SORTS.size() * 2 * STAGES.size();
     try (ExecutorService pool = Executors.newFixedThreadPool(size.readClients())) {
       List<Future<?>> futures = new ArrayList<>();
@@ -200,6 +232,7 @@ final class CacheBench {
     if (a.cacheHit()) {
       mix.hits.incrementAndGet();
     }
+    mix.count(a.cacheHit());
     return new Timed(a, nanos);
   }
 

@@ -117,6 +117,14 @@ public final class CrmBench {
     @Option(names = "--out", defaultValue = ".crm/bench")
     Path outDir;
 
+    @Option(
+        names = "--phases",
+        defaultValue = "all",
+        description =
+            "all (default: fresh database, data, every phase) or caches (only the cache phase, on"
+                + " the database and tenant a full run left, named in <out>/read-tenant.json)")
+    String phases;
+
     @Option(names = "--service-java-opts", defaultValue = "")
     String serviceJavaOpts;
 
@@ -135,19 +143,54 @@ public final class CrmBench {
       Database db = new Database(dbHost, dbPort, dbName, dbUser, dbPassword);
       Files.createDirectories(outDir);
       Path keyFile = outDir.resolve("platform-key");
-      Files.deleteIfExists(keyFile);
-      System.out.printf("[bench] size %s: fresh database %s%n", size.name(), dbName);
-      ServiceProcess.recreateDatabase(db);
-      ServiceProcess.dropIndexes(elasticsearch, indexPrefix);
-      Benchmark bench;
-      // The read models are measured without the read cache, against raw SQL and raw
-      // Elasticsearch; the cache has a phase of its own at the end.
-      try (ServiceProcess service = start(db, keyFile, "service.log", false)) {
-        CrmClient platform = new CrmClient(Http.create(), service.base(), readKey(keyFile));
-        bench =
-            new Benchmark(
-                size, platform, db, elasticsearch, indexPrefix, outDir, System.out, sizing.seed);
-        bench.run();
+      Path readTenantFile = outDir.resolve("read-tenant.json");
+      Map<String, Object> report;
+      List<Latency> charted;
+      DataGenerator.Tenant readTenant;
+      switch (phases) {
+        case "all" -> {
+          Files.deleteIfExists(keyFile);
+          System.out.printf("[bench] size %s: fresh database %s%n", size.name(), dbName);
+          ServiceProcess.recreateDatabase(db);
+          ServiceProcess.dropIndexes(elasticsearch, indexPrefix);
+          // The read models are measured without the read cache, against raw SQL and raw
+          // Elasticsearch; the cache has a phase of its own at the end.
+          try (ServiceProcess service = start(db, keyFile, "service.log", false)) {
+            CrmClient platform = new CrmClient(Http.create(), service.base(), readKey(keyFile));
+            Benchmark bench =
+                new Benchmark(
+                    size,
+                    platform,
+                    db,
+                    elasticsearch,
+                    indexPrefix,
+                    outDir,
+                    System.out,
+                    sizing.seed);
+            bench.run();
+            report = bench.report();
+            charted = bench.charted();
+            readTenant = bench.readTenant();
+          }
+          CrmClient.JSON.writeValue(readTenantFile.toFile(), readTenant);
+        }
+        case "caches" -> {
+          if (!Files.exists(readTenantFile)) {
+            throw new IllegalStateException(
+                readTenantFile
+                    + " is missing: --phases caches reuses a full run's data; run once"
+                    + " with --phases all and the same --out");
+          }
+          readTenant =
+              CrmClient.JSON.readValue(readTenantFile.toFile(), DataGenerator.Tenant.class);
+          System.out.printf(
+              "[bench] cache phase only, on %s of the database %s%n", readTenant.name(), dbName);
+          report = new LinkedHashMap<>();
+          report.put("size", size.name());
+          report.put("phases", phases);
+          charted = new java.util.ArrayList<>();
+        }
+        default -> throw new IllegalArgumentException("--phases must be all or caches: " + phases);
       }
       CacheBench caches = new CacheBench(size, db, System.out, sizing.seed);
       Map<String, Object> cacheReport = new LinkedHashMap<>();
@@ -155,20 +198,19 @@ public final class CrmBench {
         try (ServiceProcess service =
             start(
                 db, keyFile, cached ? "service-caches-on.log" : "service-caches-off.log", cached)) {
-          CrmClient admin =
-              new CrmClient(Http.create(), service.base(), bench.readTenant().adminKey());
+          CrmClient admin = new CrmClient(Http.create(), service.base(), readTenant.adminKey());
           cacheReport.put(
               cached ? "cachesOn" : "cachesOff",
-              caches.run(
-                  admin, bench.readTenant(), cached ? "caches on" : "caches off", bench.charted()));
+              caches.run(admin, readTenant, cached ? "caches on" : "caches off", charted));
         }
       }
-      bench.report().put("cache", CacheBench.compare(cacheReport));
-      Path json = outDir.resolve("bench-" + size.name() + ".json");
-      Path png = outDir.resolve("bench-" + size.name() + "-latency.png");
-      Report.json(bench.report(), json);
-      Report.chart("crm-core benchmark, size " + size.name(), bench.charted(), png);
-      Report.table(bench.report(), bench.charted(), System.out);
+      report.put("cache", CacheBench.compare(cacheReport));
+      String name = phases.equals("all") ? size.name() : size.name() + "-" + phases;
+      Path json = outDir.resolve("bench-" + name + ".json");
+      Path png = outDir.resolve("bench-" + name + "-latency.png");
+      Report.json(report, json);
+      Report.chart("crm-core benchmark, size " + name, charted, png);
+      Report.table(report, charted, System.out);
       System.out.printf("%nreport: %s%nchart:  %s%n", json, png);
       return 0;
     }

@@ -5,9 +5,11 @@ import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
@@ -35,6 +37,11 @@ public class ReadModelPositions {
   private static final Field<Integer> SEGMENT = field(name("segment"), Integer.class);
   private static final Field<byte[]> TOKEN = field(name("token"), byte[].class);
   private static final Field<String> TOKEN_TYPE = field(name("tokentype"), String.class);
+  private static final Field<String> OWNER = field(name("owner"), String.class);
+  private static final Field<String> TIMESTAMP = field(name("timestamp"), String.class);
+  private static final Table<?> DEAD_LETTERS = table(name("deadletterentry"));
+  private static final Field<String> DEAD_LETTER_GROUP =
+      field(name("processinggroup"), String.class);
 
   private final DSLContext db;
   private final Serializer serializer;
@@ -106,6 +113,49 @@ public class ReadModelPositions {
       lowest = Math.min(lowest, position.getAsLong());
     }
     return tokens.isEmpty() ? OptionalLong.empty() : OptionalLong.of(lowest);
+  }
+
+  /**
+   * One segment's committed state: the node that holds its claim (null when unclaimed), the
+   * position it committed (empty before its first), and whether it is replaying.
+   */
+  public record SegmentPosition(
+      int segment, String owner, OptionalLong position, boolean replaying) {}
+
+  /** Every segment of {@code processor} as the token store holds it, in segment order. */
+  public List<SegmentPosition> segments(String processor) {
+    return db.select(SEGMENT, OWNER, TOKEN, TOKEN_TYPE)
+        .from(TOKENS)
+        .where(PROCESSOR.eq(processor))
+        .orderBy(SEGMENT)
+        .fetch(
+            r -> {
+              TrackingToken token = deserialize(r.value3(), r.value4());
+              TrackingToken current = token == null ? null : WrappedToken.unwrapLowerBound(token);
+              OptionalLong position = current == null ? OptionalLong.empty() : current.position();
+              return new SegmentPosition(
+                  r.value1(), r.value2(), position, token instanceof ReplayToken);
+            });
+  }
+
+  /**
+   * When the first event after {@code position} was stored: how long the oldest event a processor
+   * at that position has not handled has been waiting. Null when no event follows.
+   */
+  public Instant timeAfter(long position) {
+    String time =
+        db.select(TIMESTAMP)
+            .from(EVENTS)
+            .where(GLOBAL_INDEX.gt(position))
+            .orderBy(GLOBAL_INDEX)
+            .limit(1)
+            .fetchOne(TIMESTAMP);
+    return time == null ? null : Instant.parse(time);
+  }
+
+  /** How many events of {@code processingGroup} wait in the dead-letter queue. */
+  public int deadLetters(String processingGroup) {
+    return db.fetchCount(DEAD_LETTERS, DEAD_LETTER_GROUP.eq(processingGroup));
   }
 
   /**
