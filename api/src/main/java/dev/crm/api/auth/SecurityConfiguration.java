@@ -81,7 +81,7 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/actuator/**", "/api/v1/admin/**")
                     .hasRole(Role.PLATFORM_ADMIN.name())
-                    .requestMatchers("/api/v1/api-keys/**")
+                    .requestMatchers("/api/v1/api-keys/**", "/api/v1/audit/**")
                     .hasRole(Role.ADMIN.name())
                     .requestMatchers(HttpMethod.GET, "/api/v1/custom-fields/**")
                     .hasRole(Role.VIEWER.name())

@@ -43,7 +43,10 @@ public class HttpCachingFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !"GET".equals(request.getMethod()) || !request.getRequestURI().startsWith("/api/");
+    // Audit exports stream files of any size: never buffered here, never tagged or cached.
+    return !"GET".equals(request.getMethod())
+        || !request.getRequestURI().startsWith("/api/")
+        || request.getRequestURI().startsWith("/api/v1/audit/");
   }
 
   @Override

@@ -13,8 +13,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reports how long interactive API requests take to {@link ImportPacing}, which slows imports down
- * while these answers get slow. Import uploads and operations endpoints are not interactive traffic
- * and are left out.
+ * while these answers get slow. Import uploads, audit exports and operations endpoints are not
+ * interactive traffic and are left out.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -28,7 +28,9 @@ class InteractiveLatencyFilter extends OncePerRequestFilter {
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
-    return !path.startsWith("/api/") || path.startsWith("/api/v1/imports");
+    return !path.startsWith("/api/")
+        || path.startsWith("/api/v1/imports")
+        || path.startsWith("/api/v1/audit/");
   }
 
   @Override

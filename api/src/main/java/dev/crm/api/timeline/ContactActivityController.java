@@ -6,10 +6,10 @@ import dev.crm.api.shared.Commands;
 import dev.crm.api.shared.Ids;
 import dev.crm.api.shared.ListParams;
 import dev.crm.api.shared.Queries;
+import dev.crm.api.shared.TimeBounds;
 import dev.crm.api.timeline.ActivityRequests.LogActivityRequest;
 import dev.crm.domain.contact.ContactCommands.LogActivity;
 import dev.crm.domain.shared.AggregateNotFound;
-import dev.crm.query.shared.InvalidQuery;
 import dev.crm.query.timeline.TimelineQueries.ActivityView;
 import dev.crm.query.timeline.TimelineQueries.ContactTimeline;
 import dev.crm.query.timeline.TimelineQueries.FindActivity;
@@ -18,11 +18,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -98,8 +93,8 @@ public class ContactActivityController {
         new ContactTimeline(
             caller.requireTenant(),
             contactId,
-            instant("from", from),
-            instant("to", to),
+            TimeBounds.instant("from", from),
+            TimeBounds.instant("to", to),
             cursor,
             ListParams.limit(limit));
     return queries
@@ -116,22 +111,5 @@ public class ContactActivityController {
     return queries
         .find(new FindActivity(caller.requireTenant(), contactId, activityId), ActivityView.class)
         .orElseThrow(() -> new AggregateNotFound("activity", activityId));
-  }
-
-  /** A time bound: an ISO-8601 date-time with offset, or a date meaning its start in UTC. */
-  private static Instant instant(String parameter, String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException notDateTime) {
-      try {
-        return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-      } catch (DateTimeParseException notDate) {
-        throw new InvalidQuery(
-            parameter, "must be a date-time such as 2025-03-01T00:00:00Z, or a date");
-      }
-    }
   }
 }

@@ -5,6 +5,8 @@ package dev.crm.db.jooq;
 
 
 import dev.crm.db.jooq.tables.ApiKey;
+import dev.crm.db.jooq.tables.AuditExportChunk;
+import dev.crm.db.jooq.tables.AuditExportJob;
 import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
@@ -47,6 +49,16 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>api_key</code>.
      */
     public final ApiKey API_KEY = ApiKey.API_KEY;
+
+    /**
+     * The table <code>audit_export_chunk</code>.
+     */
+    public final AuditExportChunk AUDIT_EXPORT_CHUNK = AuditExportChunk.AUDIT_EXPORT_CHUNK;
+
+    /**
+     * The table <code>audit_export_job</code>.
+     */
+    public final AuditExportJob AUDIT_EXPORT_JOB = AuditExportJob.AUDIT_EXPORT_JOB;
 
     /**
      * The table <code>campaign</code>.
@@ -140,6 +152,8 @@ public class DefaultSchema extends SchemaImpl {
     public final List<Table<?>> getTables() {
         return Arrays.asList(
             ApiKey.API_KEY,
+            AuditExportChunk.AUDIT_EXPORT_CHUNK,
+            AuditExportJob.AUDIT_EXPORT_JOB,
             Campaign.CAMPAIGN,
             Company.COMPANY,
             Contact.CONTACT,

@@ -5,6 +5,7 @@ package dev.crm.db.jooq;
 
 
 import dev.crm.db.jooq.tables.ApiKey;
+import dev.crm.db.jooq.tables.AuditExportJob;
 import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
@@ -30,6 +31,8 @@ public class Indexes {
     // -------------------------------------------------------------------------
 
     public static final Index API_KEY_TENANT_IDX = Internal.createIndex(DSL.name("api_key_tenant_idx"), ApiKey.API_KEY, new OrderField[] { ApiKey.API_KEY.TENANT_ID }, false);
+    public static final Index AUDIT_EXPORT_JOB_RUNNABLE_IDX = Internal.createIndex(DSL.name("audit_export_job_runnable_idx"), AuditExportJob.AUDIT_EXPORT_JOB, new OrderField[] { AuditExportJob.AUDIT_EXPORT_JOB.CREATED_AT }, false);
+    public static final Index AUDIT_EXPORT_JOB_TENANT_IDX = Internal.createIndex(DSL.name("audit_export_job_tenant_idx"), AuditExportJob.AUDIT_EXPORT_JOB, new OrderField[] { AuditExportJob.AUDIT_EXPORT_JOB.TENANT_ID, AuditExportJob.AUDIT_EXPORT_JOB.CREATED_AT.desc(), AuditExportJob.AUDIT_EXPORT_JOB.ID }, false);
     public static final Index CAMPAIGN_CREATED_IDX = Internal.createIndex(DSL.name("campaign_created_idx"), Campaign.CAMPAIGN, new OrderField[] { Campaign.CAMPAIGN.TENANT_ID, Campaign.CAMPAIGN.CREATED_AT, Campaign.CAMPAIGN.ID }, false);
     public static final Index CAMPAIGN_NAME_IDX = Internal.createIndex(DSL.name("campaign_name_idx"), Campaign.CAMPAIGN, new OrderField[] { Campaign.CAMPAIGN.TENANT_ID, Campaign.CAMPAIGN.SORT_NAME, Campaign.CAMPAIGN.ID }, false);
     public static final Index CAMPAIGN_UPDATED_IDX = Internal.createIndex(DSL.name("campaign_updated_idx"), Campaign.CAMPAIGN, new OrderField[] { Campaign.CAMPAIGN.TENANT_ID, Campaign.CAMPAIGN.UPDATED_AT, Campaign.CAMPAIGN.ID }, false);

@@ -5,6 +5,8 @@ package dev.crm.db.jooq;
 
 
 import dev.crm.db.jooq.tables.ApiKey;
+import dev.crm.db.jooq.tables.AuditExportChunk;
+import dev.crm.db.jooq.tables.AuditExportJob;
 import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
@@ -21,6 +23,8 @@ import dev.crm.db.jooq.tables.SegmentMember;
 import dev.crm.db.jooq.tables.SegmentMembership;
 import dev.crm.db.jooq.tables.Tenant;
 import dev.crm.db.jooq.tables.records.ApiKeyRecord;
+import dev.crm.db.jooq.tables.records.AuditExportChunkRecord;
+import dev.crm.db.jooq.tables.records.AuditExportJobRecord;
 import dev.crm.db.jooq.tables.records.CampaignRecord;
 import dev.crm.db.jooq.tables.records.CompanyRecord;
 import dev.crm.db.jooq.tables.records.ContactActivityRecord;
@@ -57,6 +61,8 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final UniqueKey<ApiKeyRecord> API_KEY_PKEY = Internal.createUniqueKey(ApiKey.API_KEY, DSL.name("api_key_pkey"), new TableField[] { ApiKey.API_KEY.ID }, true);
+    public static final UniqueKey<AuditExportChunkRecord> AUDIT_EXPORT_CHUNK_PKEY = Internal.createUniqueKey(AuditExportChunk.AUDIT_EXPORT_CHUNK, DSL.name("audit_export_chunk_pkey"), new TableField[] { AuditExportChunk.AUDIT_EXPORT_CHUNK.JOB_ID, AuditExportChunk.AUDIT_EXPORT_CHUNK.SEQ }, true);
+    public static final UniqueKey<AuditExportJobRecord> AUDIT_EXPORT_JOB_PKEY = Internal.createUniqueKey(AuditExportJob.AUDIT_EXPORT_JOB, DSL.name("audit_export_job_pkey"), new TableField[] { AuditExportJob.AUDIT_EXPORT_JOB.ID }, true);
     public static final UniqueKey<CampaignRecord> CAMPAIGN_PKEY = Internal.createUniqueKey(Campaign.CAMPAIGN, DSL.name("campaign_pkey"), new TableField[] { Campaign.CAMPAIGN.TENANT_ID, Campaign.CAMPAIGN.ID }, true);
     public static final UniqueKey<CompanyRecord> COMPANY_PKEY = Internal.createUniqueKey(Company.COMPANY, DSL.name("company_pkey"), new TableField[] { Company.COMPANY.TENANT_ID, Company.COMPANY.ID }, true);
     public static final UniqueKey<ContactRecord> CONTACT_PKEY = Internal.createUniqueKey(Contact.CONTACT, DSL.name("contact_pkey"), new TableField[] { Contact.CONTACT.TENANT_ID, Contact.CONTACT.ID }, true);
@@ -78,6 +84,7 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final ForeignKey<ApiKeyRecord, TenantRecord> API_KEY__API_KEY_TENANT_ID_FKEY = Internal.createForeignKey(ApiKey.API_KEY, DSL.name("api_key_tenant_id_fkey"), new TableField[] { ApiKey.API_KEY.TENANT_ID }, Keys.TENANT_PKEY, new TableField[] { Tenant.TENANT.ID }, true, ForeignKeyRule.NO_ACTION, ForeignKeyRule.NO_ACTION);
+    public static final ForeignKey<AuditExportChunkRecord, AuditExportJobRecord> AUDIT_EXPORT_CHUNK__AUDIT_EXPORT_CHUNK_JOB_ID_FKEY = Internal.createForeignKey(AuditExportChunk.AUDIT_EXPORT_CHUNK, DSL.name("audit_export_chunk_job_id_fkey"), new TableField[] { AuditExportChunk.AUDIT_EXPORT_CHUNK.JOB_ID }, Keys.AUDIT_EXPORT_JOB_PKEY, new TableField[] { AuditExportJob.AUDIT_EXPORT_JOB.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<ImportFileChunkRecord, ImportJobRecord> IMPORT_FILE_CHUNK__IMPORT_FILE_CHUNK_JOB_ID_FKEY = Internal.createForeignKey(ImportFileChunk.IMPORT_FILE_CHUNK, DSL.name("import_file_chunk_job_id_fkey"), new TableField[] { ImportFileChunk.IMPORT_FILE_CHUNK.JOB_ID }, Keys.IMPORT_JOB_PKEY, new TableField[] { ImportJob.IMPORT_JOB.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<ImportRowErrorRecord, ImportJobRecord> IMPORT_ROW_ERROR__IMPORT_ROW_ERROR_JOB_ID_FKEY = Internal.createForeignKey(ImportRowError.IMPORT_ROW_ERROR, DSL.name("import_row_error_job_id_fkey"), new TableField[] { ImportRowError.IMPORT_ROW_ERROR.JOB_ID }, Keys.IMPORT_JOB_PKEY, new TableField[] { ImportJob.IMPORT_JOB.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
 }

@@ -5,6 +5,8 @@ package dev.crm.db.jooq;
 
 
 import dev.crm.db.jooq.tables.ApiKey;
+import dev.crm.db.jooq.tables.AuditExportChunk;
+import dev.crm.db.jooq.tables.AuditExportJob;
 import dev.crm.db.jooq.tables.Campaign;
 import dev.crm.db.jooq.tables.Company;
 import dev.crm.db.jooq.tables.Contact;
@@ -32,6 +34,16 @@ public class Tables {
      * The table <code>api_key</code>.
      */
     public static final ApiKey API_KEY = ApiKey.API_KEY;
+
+    /**
+     * The table <code>audit_export_chunk</code>.
+     */
+    public static final AuditExportChunk AUDIT_EXPORT_CHUNK = AuditExportChunk.AUDIT_EXPORT_CHUNK;
+
+    /**
+     * The table <code>audit_export_job</code>.
+     */
+    public static final AuditExportJob AUDIT_EXPORT_JOB = AuditExportJob.AUDIT_EXPORT_JOB;
 
     /**
      * The table <code>campaign</code>.

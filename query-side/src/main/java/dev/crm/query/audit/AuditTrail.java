@@ -1,0 +1,206 @@
+package dev.crm.query.audit;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.axonframework.common.DateTimeUtils;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a tenant's events from the event store for audit exports, in event-store order, a page at a
+ * time: an export of millions of events holds two pages in memory (the one being written and the
+ * next, read meanwhile on a virtual thread), never the whole result. A tenant's events are found
+ * through the index on {@code crm_event_tenant(metadata)}, so other tenants' events are not read.
+ */
+@Component
+public class AuditTrail {
+  static final int PAGE = 2_000;
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Table<?> EVENTS = table(name("domainevententry"));
+  private static final Field<Long> POSITION = field(name("globalindex"), Long.class);
+  private static final Field<String> EVENT_ID = field(name("eventidentifier"), String.class);
+  private static final Field<String> TIME = field(name("timestamp"), String.class);
+  private static final Field<String> AGGREGATE_TYPE = field(name("type"), String.class);
+  private static final Field<String> AGGREGATE_ID =
+      field(name("aggregateidentifier"), String.class);
+  private static final Field<Long> SEQUENCE = field(name("sequencenumber"), Long.class);
+  private static final Field<String> EVENT_TYPE = field(name("payloadtype"), String.class);
+  private static final Field<byte[]> METADATA = field(name("metadata"), byte[].class);
+  private static final Field<byte[]> PAYLOAD = field(name("payload"), byte[].class);
+  private static final Field<String> TENANT =
+      field("crm_event_tenant({0})", String.class, METADATA);
+
+  private final DSLContext db;
+  private final ExecutorService prefetch = Executors.newVirtualThreadPerTaskExecutor();
+
+  public AuditTrail(DSLContext db) {
+    this.db = db;
+  }
+
+  /** Receives records in order; may throw to stop the export. */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(AuditRecord record) throws IOException;
+  }
+
+  /** The newest position in the event store: an export started now ends there. */
+  public long head() {
+    Long head = db.select(org.jooq.impl.DSL.max(POSITION)).from(EVENTS).fetchOne(0, Long.class);
+    return head == null ? -1 : head;
+  }
+
+  /** How many events the filter matches up to {@code upTo}: the total a job's progress counts. */
+  public long count(AuditFilter filter, long upTo) {
+    return db.fetchCount(EVENTS, where(filter, filter.after(), upTo));
+  }
+
+  /** Hands every event the filter matches up to {@code upTo} to {@code sink}, in order. */
+  public void stream(AuditFilter filter, long upTo, Sink sink) throws IOException {
+    CompletableFuture<List<AuditRecord>> next = fetch(filter, filter.after(), upTo);
+    while (true) {
+      List<AuditRecord> page;
+      try {
+        page = next.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      if (page.isEmpty()) {
+        return;
+      }
+      next =
+          page.size() < PAGE
+              ? CompletableFuture.completedFuture(List.of())
+              : fetch(filter, page.getLast().position(), upTo);
+      for (AuditRecord r : page) {
+        sink.accept(r);
+      }
+    }
+  }
+
+  private CompletableFuture<List<AuditRecord>> fetch(AuditFilter filter, long after, long upTo) {
+    return CompletableFuture.supplyAsync(
+        () ->
+            db.select(
+                    POSITION,
+                    EVENT_ID,
+                    TIME,
+                    AGGREGATE_TYPE,
+                    AGGREGATE_ID,
+                    SEQUENCE,
+                    EVENT_TYPE,
+                    METADATA,
+                    PAYLOAD)
+                .from(EVENTS)
+                .where(where(filter, after, upTo))
+                .orderBy(POSITION)
+                .limit(PAGE)
+                .fetch(AuditTrail::toRecord),
+        prefetch);
+  }
+
+  private static Condition where(AuditFilter f, long after, long upTo) {
+    Condition c = TENANT.eq(f.tenantId()).and(POSITION.gt(after)).and(POSITION.le(upTo));
+    // Axon stores times as fixed-width ISO-8601 text, so text order is time order.
+    if (f.from() != null) {
+      c = c.and(TIME.ge(DateTimeUtils.formatInstant(f.from())));
+    }
+    if (f.to() != null) {
+      c = c.and(TIME.lt(DateTimeUtils.formatInstant(f.to())));
+    }
+    if (f.aggregateType() != null) {
+      c = c.and(AGGREGATE_TYPE.eq(f.aggregateType()));
+    }
+    if (f.aggregateId() != null) {
+      c = c.and(AGGREGATE_ID.eq(f.aggregateId()));
+    }
+    if (f.actorId() != null) {
+      c =
+          c.and(
+              field("convert_from({0}, 'UTF8')::jsonb ->> 'actorId'", String.class, METADATA)
+                  .eq(f.actorId()));
+    }
+    if (f.eventType() != null) {
+      c =
+          c.and(
+              f.eventType().contains(".")
+                  ? EVENT_TYPE.eq(f.eventType())
+                  // A simple name matches a nested event class (Outer$Name) or a top-level one.
+                  : EVENT_TYPE
+                      .like("%$" + f.eventType())
+                      .or(EVENT_TYPE.like("%." + f.eventType())));
+    }
+    return c;
+  }
+
+  private static AuditRecord toRecord(Record r) {
+    String[] meta = metadata(r.get(METADATA));
+    return new AuditRecord(
+        r.get(POSITION),
+        r.get(EVENT_ID),
+        r.get(TIME),
+        meta[0],
+        meta[1],
+        meta[2],
+        meta[3],
+        meta[4],
+        r.get(AGGREGATE_TYPE),
+        r.get(AGGREGATE_ID),
+        r.get(SEQUENCE),
+        r.get(EVENT_TYPE),
+        r.get(PAYLOAD));
+  }
+
+  /**
+   * Tenant, actor, request, correlation and causation id from the metadata JSON, read with a
+   * streaming parser: no tree of it is built. Axon's {@code traceId} is the id of the message that
+   * caused the event, its causation id.
+   */
+  static String[] metadata(byte[] json) {
+    String[] out = new String[5];
+    if (json == null) {
+      return out;
+    }
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return out;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        int slot =
+            switch (key) {
+              case "tenantId" -> 0;
+              case "actorId" -> 1;
+              case "requestId" -> 2;
+              case "correlationId" -> 3;
+              case "traceId" -> 4;
+              default -> -1;
+            };
+        if (slot >= 0 && value == JsonToken.VALUE_STRING) {
+          out[slot] = p.getText();
+        } else if (value.isStructStart()) {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+}
