@@ -121,8 +121,8 @@ public final class CrmBench {
         names = "--phases",
         defaultValue = "all",
         description =
-            "all (default: fresh database, data, every phase) or caches (only the cache phase, on"
-                + " the database and tenant a full run left, named in <out>/read-tenant.json)")
+            "all (default: fresh database, data, every phase), or caches or replay: only that"
+                + " phase, on the database and tenant a full run left (<out>/read-tenant.json)")
     String phases;
 
     @Option(names = "--service-java-opts", defaultValue = "")
@@ -174,7 +174,7 @@ public final class CrmBench {
           }
           CrmClient.JSON.writeValue(readTenantFile.toFile(), readTenant);
         }
-        case "caches" -> {
+        case "caches", "replay" -> {
           if (!Files.exists(readTenantFile)) {
             throw new IllegalStateException(
                 readTenantFile
@@ -184,27 +184,41 @@ public final class CrmBench {
           readTenant =
               CrmClient.JSON.readValue(readTenantFile.toFile(), DataGenerator.Tenant.class);
           System.out.printf(
-              "[bench] cache phase only, on %s of the database %s%n", readTenant.name(), dbName);
+              "[bench] %s phase only, on %s of the database %s%n",
+              phases, readTenant.name(), dbName);
           report = new LinkedHashMap<>();
           report.put("size", size.name());
           report.put("phases", phases);
           charted = new java.util.ArrayList<>();
         }
-        default -> throw new IllegalArgumentException("--phases must be all or caches: " + phases);
+        default ->
+            throw new IllegalArgumentException("--phases must be all, caches or replay: " + phases);
       }
-      CacheBench caches = new CacheBench(size, db, System.out, sizing.seed);
-      Map<String, Object> cacheReport = new LinkedHashMap<>();
-      for (boolean cached : List.of(true, false)) {
-        try (ServiceProcess service =
-            start(
-                db, keyFile, cached ? "service-caches-on.log" : "service-caches-off.log", cached)) {
-          CrmClient admin = new CrmClient(Http.create(), service.base(), readTenant.adminKey());
-          cacheReport.put(
-              cached ? "cachesOn" : "cachesOff",
-              caches.run(admin, readTenant, cached ? "caches on" : "caches off", charted));
+      if (!phases.equals("replay")) {
+        CacheBench caches = new CacheBench(size, db, System.out, sizing.seed);
+        Map<String, Object> cacheReport = new LinkedHashMap<>();
+        for (boolean cached : List.of(true, false)) {
+          try (ServiceProcess service =
+              start(
+                  db,
+                  keyFile,
+                  cached ? "service-caches-on.log" : "service-caches-off.log",
+                  cached)) {
+            CrmClient admin = new CrmClient(Http.create(), service.base(), readTenant.adminKey());
+            cacheReport.put(
+                cached ? "cachesOn" : "cachesOff",
+                caches.run(admin, readTenant, cached ? "caches on" : "caches off", charted));
+          }
+        }
+        report.put("cache", CacheBench.compare(cacheReport));
+      }
+      if (!phases.equals("caches")) {
+        // Last: a rebuild replaces the search indexes the other phases measured.
+        try (ServiceProcess service = start(db, keyFile, "service-replay.log", false)) {
+          CrmClient platform = new CrmClient(Http.create(), service.base(), readKey(keyFile));
+          report.put("replay", new ReplayBench(db, System.out).run(platform, readTenant));
         }
       }
-      report.put("cache", CacheBench.compare(cacheReport));
       String name = phases.equals("all") ? size.name() : size.name() + "-" + phases;
       Path json = outDir.resolve("bench-" + name + ".json");
       Path png = outDir.resolve("bench-" + name + "-latency.png");

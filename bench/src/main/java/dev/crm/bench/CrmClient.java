@@ -32,6 +32,11 @@ final class CrmClient {
     this.headers = Map.of("Authorization", "Bearer " + apiKey, "Accept", "application/json");
   }
 
+  /** GETs a large answer (a file) and counts its bytes without keeping them. */
+  Http.Drained drain(String path) {
+    return http.drain(base.resolve(path), headers);
+  }
+
   CrmClient as(String otherKey) {
     return new CrmClient(http, base, otherKey);
   }

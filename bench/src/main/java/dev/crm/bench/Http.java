@@ -96,6 +96,34 @@ final class Http implements AutoCloseable {
     }
   }
 
+  /** The status and size of a large answer, read to its end and thrown away as it arrives. */
+  record Drained(int status, long bytes) {}
+
+  /** GETs {@code uri}, counting the body's bytes without keeping them (waits up to an hour). */
+  Drained drain(URI uri, Map<String, String> headers) {
+    HttpUriRequestBase request = new HttpUriRequestBase("GET", uri);
+    request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofHours(1)).build());
+    headers.forEach(request::addHeader);
+    try {
+      return client.execute(
+          request,
+          response -> {
+            long n = 0;
+            if (response.getEntity() != null) {
+              try (var in = response.getEntity().getContent()) {
+                byte[] buffer = new byte[1 << 16];
+                for (int r; (r = in.read(buffer)) >= 0; ) {
+                  n += r;
+                }
+              }
+            }
+            return new Drained(response.getCode(), n);
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + uri + ": " + e, e);
+    }
+  }
+
   CrmClient.Answer get(URI uri) {
     return send("GET", uri, Map.of(), null);
   }

@@ -91,6 +91,22 @@ final class Report {
           cache.get("listP99OnToOff"),
           cache.get("searchP99OnToOff"));
     }
+    if (report.get("replay") instanceof Map<?, ?> replay
+        && replay.get("searchRebuild") instanceof Map<?, ?> rebuild
+        && replay.get("auditExport") instanceof Map<?, ?> export) {
+      out.printf(
+          Locale.ROOT,
+          "search rebuild: %,d events in %.1f s (%,d events/s); audit export: %,d events in %.1f s"
+              + " (%,d events/s), heap used at most %d MB, live data after GC at most %d MB%n",
+          rebuild.get("events"),
+          rebuild.get("seconds"),
+          rebuild.get("eventsPerSecond"),
+          export.get("events"),
+          export.get("seconds"),
+          export.get("eventsPerSecond"),
+          export.get("heapUsedPeakMb"),
+          export.get("liveDataAfterGcPeakMb"));
+    }
     if (report.get("reads") instanceof Map<?, ?> reads) {
       out.printf(
           Locale.ROOT,

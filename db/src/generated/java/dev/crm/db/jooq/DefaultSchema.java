@@ -18,6 +18,8 @@ import dev.crm.db.jooq.tables.IdempotencyRecord;
 import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
+import dev.crm.db.jooq.tables.ProcessorControl;
+import dev.crm.db.jooq.tables.ReadModelRebuild;
 import dev.crm.db.jooq.tables.Segment;
 import dev.crm.db.jooq.tables.SegmentMember;
 import dev.crm.db.jooq.tables.SegmentMembership;
@@ -116,6 +118,16 @@ public class DefaultSchema extends SchemaImpl {
     public final ImportRowError IMPORT_ROW_ERROR = ImportRowError.IMPORT_ROW_ERROR;
 
     /**
+     * The table <code>processor_control</code>.
+     */
+    public final ProcessorControl PROCESSOR_CONTROL = ProcessorControl.PROCESSOR_CONTROL;
+
+    /**
+     * The table <code>read_model_rebuild</code>.
+     */
+    public final ReadModelRebuild READ_MODEL_REBUILD = ReadModelRebuild.READ_MODEL_REBUILD;
+
+    /**
      * The table <code>segment</code>.
      */
     public final Segment SEGMENT = Segment.SEGMENT;
@@ -165,6 +177,8 @@ public class DefaultSchema extends SchemaImpl {
             ImportFileChunk.IMPORT_FILE_CHUNK,
             ImportJob.IMPORT_JOB,
             ImportRowError.IMPORT_ROW_ERROR,
+            ProcessorControl.PROCESSOR_CONTROL,
+            ReadModelRebuild.READ_MODEL_REBUILD,
             Segment.SEGMENT,
             SegmentMember.SEGMENT_MEMBER,
             SegmentMembership.SEGMENT_MEMBERSHIP,

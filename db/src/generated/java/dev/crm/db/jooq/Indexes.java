@@ -12,6 +12,7 @@ import dev.crm.db.jooq.tables.Contact;
 import dev.crm.db.jooq.tables.ContactActivity;
 import dev.crm.db.jooq.tables.IdempotencyRecord;
 import dev.crm.db.jooq.tables.ImportJob;
+import dev.crm.db.jooq.tables.ReadModelRebuild;
 import dev.crm.db.jooq.tables.Segment;
 
 import org.jooq.Index;
@@ -59,5 +60,6 @@ public class Indexes {
     public static final Index IMPORT_JOB_IDEMPOTENCY_IDX = Internal.createIndex(DSL.name("import_job_idempotency_idx"), ImportJob.IMPORT_JOB, new OrderField[] { ImportJob.IMPORT_JOB.TENANT_ID, ImportJob.IMPORT_JOB.IDEMPOTENCY_KEY }, true);
     public static final Index IMPORT_JOB_RUNNABLE_IDX = Internal.createIndex(DSL.name("import_job_runnable_idx"), ImportJob.IMPORT_JOB, new OrderField[] { ImportJob.IMPORT_JOB.CREATED_AT }, false);
     public static final Index IMPORT_JOB_TENANT_IDX = Internal.createIndex(DSL.name("import_job_tenant_idx"), ImportJob.IMPORT_JOB, new OrderField[] { ImportJob.IMPORT_JOB.TENANT_ID, ImportJob.IMPORT_JOB.CREATED_AT.desc(), ImportJob.IMPORT_JOB.ID }, false);
+    public static final Index READ_MODEL_REBUILD_ACTIVE_IDX = Internal.createIndex(DSL.name("read_model_rebuild_active_idx"), ReadModelRebuild.READ_MODEL_REBUILD, new OrderField[] { ReadModelRebuild.READ_MODEL_REBUILD.READ_MODEL }, true);
     public static final Index SEGMENT_NAME_IDX = Internal.createIndex(DSL.name("segment_name_idx"), Segment.SEGMENT, new OrderField[] { Segment.SEGMENT.TENANT_ID, Segment.SEGMENT.SORT_NAME, Segment.SEGMENT.ID }, false);
 }

@@ -18,6 +18,8 @@ import dev.crm.db.jooq.tables.IdempotencyRecord;
 import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
+import dev.crm.db.jooq.tables.ProcessorControl;
+import dev.crm.db.jooq.tables.ReadModelRebuild;
 import dev.crm.db.jooq.tables.Segment;
 import dev.crm.db.jooq.tables.SegmentMember;
 import dev.crm.db.jooq.tables.SegmentMembership;
@@ -99,6 +101,16 @@ public class Tables {
      * The table <code>import_row_error</code>.
      */
     public static final ImportRowError IMPORT_ROW_ERROR = ImportRowError.IMPORT_ROW_ERROR;
+
+    /**
+     * The table <code>processor_control</code>.
+     */
+    public static final ProcessorControl PROCESSOR_CONTROL = ProcessorControl.PROCESSOR_CONTROL;
+
+    /**
+     * The table <code>read_model_rebuild</code>.
+     */
+    public static final ReadModelRebuild READ_MODEL_REBUILD = ReadModelRebuild.READ_MODEL_REBUILD;
 
     /**
      * The table <code>segment</code>.

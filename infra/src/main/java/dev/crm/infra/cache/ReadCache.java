@@ -253,6 +253,28 @@ public final class ReadCache implements RedisLink.Listener {
     }
   }
 
+  /**
+   * Retires every entry on every node (a new epoch): for a change no scope names, such as a read
+   * model swapped for a rebuilt one. Without Redis, this node's memory is dropped and the epoch is
+   * bumped when Redis answers again.
+   */
+  public void retireAll(String reason) {
+    dropMemory();
+    if (!link.isUp()) {
+      missedInvalidations.set(true);
+      return;
+    }
+    try {
+      long next = redis.getAtomicLong(epochKey).incrementAndGet();
+      adopt(next);
+      topic.publish("epoch " + next);
+      log.info("cache epoch {}: every cached read is retired ({})", next, reason);
+    } catch (RedisException e) {
+      missedInvalidations.set(true);
+      link.failed("cache epoch", e);
+    }
+  }
+
   @Override
   public void down() {
     dropMemory();

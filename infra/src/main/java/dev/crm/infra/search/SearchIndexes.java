@@ -88,7 +88,7 @@ public class SearchIndexes {
           es.indices().existsAlias(a -> a.name(read(kind))).value()
               ? es.indices().getAlias(a -> a.name(read(kind))).result().keySet()
               : Set.of();
-      if (current.contains(index(kind))) {
+      if (current.stream().anyMatch(i -> isVersionOf(kind, i))) {
         continue;
       }
       if (folding == null) {
@@ -141,6 +141,123 @@ public class SearchIndexes {
     return es.nodes().info(n -> n.metric("plugins")).nodes().values().stream()
         .allMatch(
             node -> node.modules().stream().anyMatch(m -> "analysis-common".equals(m.name())));
+  }
+
+  /**
+   * Whether {@code index} holds the current mapping version of {@code kind}: the index first made
+   * for it, or one a rebuild made beside it ({@code -v2-r<id>}).
+   */
+  boolean isVersionOf(Kind kind, String index) {
+    return index.equals(index(kind)) || index.startsWith(index(kind) + "-r");
+  }
+
+  // ---- rebuilds ----------------------------------------------------------------------------
+
+  /** The alias a rebuild writes through, to the index it fills beside the serving one. */
+  public String rebuildWrite(Kind kind) {
+    return prefix + "-" + kind.name + "-rebuild";
+  }
+
+  /** The index a rebuild named {@code rebuildId} fills for {@code kind}. */
+  public String rebuildIndex(Kind kind, String rebuildId) {
+    return index(kind) + "-r" + rebuildId;
+  }
+
+  /** The indexes the read alias of {@code kind} points to now. */
+  public Set<String> serving(Kind kind) throws IOException {
+    return es.indices().existsAlias(a -> a.name(read(kind))).value()
+        ? es.indices().getAlias(a -> a.name(read(kind))).result().keySet()
+        : Set.of();
+  }
+
+  /**
+   * Creates the empty indexes a rebuild fills, behind the rebuild alias only, tuned for loading: no
+   * refresh and no replicas until {@link #switchTo} (Elasticsearch builds its segments once, and
+   * copies them to replicas once, instead of per bulk). A leftover index of an abandoned rebuild is
+   * deleted first. Idempotent for the same id.
+   */
+  public void createRebuild(String rebuildId) throws IOException {
+    boolean folding = serverHasAsciiFolding();
+    for (Kind kind : Kind.values()) {
+      String index = rebuildIndex(kind, rebuildId);
+      if (es.indices().exists(e -> e.index(index)).value()) {
+        continue;
+      }
+      if (es.indices().existsAlias(a -> a.name(rebuildWrite(kind))).value()) {
+        for (String stale :
+            es.indices().getAlias(a -> a.name(rebuildWrite(kind))).result().keySet()) {
+          if (!serving(kind).contains(stale)) {
+            es.indices().delete(d -> d.index(stale));
+            log.info("Deleted {}, left by an abandoned rebuild", stale);
+          }
+        }
+      }
+      ObjectNode body = (ObjectNode) JSON.readTree(createBody(kind, folding, false));
+      ObjectNode settings = (ObjectNode) body.get("settings");
+      settings.put("number_of_replicas", 0);
+      settings.put("refresh_interval", "-1");
+      body.putObject("aliases").putObject(rebuildWrite(kind)).put("is_write_index", true);
+      es.indices().create(c -> c.index(index).withJson(new StringReader(body.toString())));
+      log.info("Created {} for rebuild {}", index, rebuildId);
+    }
+  }
+
+  /**
+   * Makes a rebuild's indexes the serving ones: restores refresh and replicas, refreshes them so
+   * every document is searchable, then moves the read and write aliases to them in one atomic alias
+   * update (a query sees either the old indexes or the new, never neither). Answers the indexes
+   * that served before, for the caller to delete.
+   */
+  public Set<String> switchTo(String rebuildId) throws IOException {
+    Set<String> old = new java.util.HashSet<>();
+    for (Kind kind : Kind.values()) {
+      String index = rebuildIndex(kind, rebuildId);
+      es.indices()
+          .putSettings(
+              p ->
+                  p.index(index)
+                      .settings(
+                          x ->
+                              x.numberOfReplicas(Integer.toString(replicas))
+                                  .refreshInterval(t -> t.time("1s"))));
+      es.indices().refresh(r -> r.index(index));
+      old.addAll(serving(kind));
+    }
+    es.indices()
+        .updateAliases(
+            u -> {
+              for (Kind kind : Kind.values()) {
+                String index = rebuildIndex(kind, rebuildId);
+                try {
+                  for (String o : serving(kind)) {
+                    if (!o.equals(index)) {
+                      u.actions(a -> a.remove(r -> r.index(o).alias(read(kind))));
+                      u.actions(a -> a.remove(r -> r.index(o).alias(write(kind))));
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                u.actions(a -> a.remove(r -> r.index(index).alias(rebuildWrite(kind))));
+                u.actions(a -> a.add(x -> x.index(index).alias(read(kind))));
+                u.actions(a -> a.add(x -> x.index(index).alias(write(kind)).isWriteIndex(true)));
+              }
+              return u;
+            });
+    for (Kind kind : Kind.values()) {
+      old.remove(rebuildIndex(kind, rebuildId));
+    }
+    log.info("Search now reads rebuild {}; retired {}", rebuildId, old);
+    return old;
+  }
+
+  /** Deletes indexes no alias serves any more (a swapped-out version, an abandoned rebuild). */
+  public void delete(Set<String> indexes) throws IOException {
+    for (String index : indexes) {
+      if (es.indices().exists(e -> e.index(index)).value()) {
+        es.indices().delete(d -> d.index(index));
+      }
+    }
   }
 
   private String createBody(Kind kind, boolean folding, boolean withAliases) {

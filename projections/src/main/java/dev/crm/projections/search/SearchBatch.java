@@ -58,6 +58,7 @@ final class SearchBatch {
 
   private final ElasticsearchClient es;
   private final SearchIndexes indexes;
+  private final boolean rebuild;
   private final Counter rejected;
   private final Map<String, ContactDocument> contacts = new LinkedHashMap<>();
   private final Map<String, CompanyDocument> companies = new LinkedHashMap<>();
@@ -65,7 +66,12 @@ final class SearchBatch {
   private final Set<String> changedCompanies = new LinkedHashSet<>();
   private final Set<String> renamedCompanies = new LinkedHashSet<>();
 
-  SearchBatch(ElasticsearchClient es, SearchIndexes indexes, Counter rejected) {
+  /**
+   * {@code rebuild}: write to the indexes a rebuild fills ({@link SearchIndexes#rebuildWrite}),
+   * which must exist, instead of the serving ones (made again if they went missing).
+   */
+  SearchBatch(ElasticsearchClient es, SearchIndexes indexes, Counter rejected, boolean rebuild) {
+    this.rebuild = rebuild;
     this.es = es;
     this.indexes = indexes;
     this.rejected = rejected;
@@ -135,11 +141,11 @@ final class SearchBatch {
         refs.stream()
             .map(r -> MultiGetOperation.of(o -> o.id(r.id()).routing(r.tenantId())))
             .toList();
-    MgetResponse<T> response = es.mget(m -> m.index(indexes.write(kind)).docs(docs), type);
+    MgetResponse<T> response = es.mget(m -> m.index(writeAlias(kind)).docs(docs), type);
     List<T> found = new ArrayList<>();
     for (MultiGetResponseItem<T> item : response.docs()) {
       if (item.isFailure()) {
-        indexes.ensure();
+        ensureServing();
         throw new IOException("get failed: " + item.failure().error().reason());
       }
       var result = item.result();
@@ -155,6 +161,17 @@ final class SearchBatch {
       }
     }
     return found;
+  }
+
+  private String writeAlias(Kind kind) {
+    return rebuild ? indexes.rebuildWrite(kind) : indexes.write(kind);
+  }
+
+  /** A missing serving index is made again (and rebuilt); a rebuild's must not be. */
+  private void ensureServing() throws IOException {
+    if (!rebuild) {
+      indexes.ensure();
+    }
   }
 
   // ---- 2. apply ----------------------------------------------------------------------------
@@ -218,11 +235,11 @@ final class SearchBatch {
     List<BulkOperation> ops = new ArrayList<>();
     for (String id : changedContacts) {
       ContactDocument d = contacts.get(id);
-      ops.add(index(indexes.write(Kind.CONTACTS), d.id, d.tenantId, d.version, d, false));
+      ops.add(index(writeAlias(Kind.CONTACTS), d.id, d.tenantId, d.version, d, false));
     }
     for (String id : changedCompanies) {
       CompanyDocument d = companies.get(id);
-      ops.add(index(indexes.write(Kind.COMPANIES), d.id, d.tenantId, d.version, d, false));
+      ops.add(index(writeAlias(Kind.COMPANIES), d.id, d.tenantId, d.version, d, false));
     }
     Set<String> companiesWritten = new java.util.HashSet<>();
     if (ops.isEmpty()) {
@@ -266,7 +283,7 @@ final class SearchBatch {
       }
       if (item.status() == 429 || item.status() >= 500 || item.status() == 404) {
         if (item.status() == 404) {
-          indexes.ensure();
+          ensureServing();
         }
         throw new IOException(
             "bulk item " + item.id() + " failed (" + item.status() + "): " + item.error().type());
@@ -291,7 +308,7 @@ final class SearchBatch {
    * searchable.
    */
   private void copyCompanyName(CompanyDocument company) throws IOException {
-    String alias = indexes.write(Kind.CONTACTS);
+    String alias = writeAlias(Kind.CONTACTS);
     es.indices().refresh(r -> r.index(alias));
     List<FieldValue> after = null;
     while (true) {

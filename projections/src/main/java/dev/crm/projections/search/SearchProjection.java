@@ -26,6 +26,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,9 +47,18 @@ public class SearchProjection {
   private final SearchIndexes indexes;
   private final Timer bulkTimer;
   private final Counter rejected;
+  private final boolean rebuild;
 
+  @Autowired
   public SearchProjection(
       ElasticsearchClient es, SearchIndexes indexes, MeterRegistry meters, DSLContext db) {
+    this(es, indexes, meters, false);
+    createIndexesAtStart(db);
+  }
+
+  private SearchProjection(
+      ElasticsearchClient es, SearchIndexes indexes, MeterRegistry meters, boolean rebuild) {
+    this.rebuild = rebuild;
     this.es = es;
     this.indexes = indexes;
     this.bulkTimer =
@@ -59,7 +69,16 @@ public class SearchProjection {
         Counter.builder("crm.search.rejected")
             .description("Documents Elasticsearch refused for good (not retried)")
             .register(meters);
-    createIndexesAtStart(db);
+  }
+
+  /**
+   * A second instance of the projection for a rebuild: the same handlers, writing to the indexes
+   * the rebuild fills beside the serving ones. It is not a Spring bean, so no processor of the
+   * application picks it up; the rebuild runs it in a processor of its own.
+   */
+  public static SearchProjection forRebuild(
+      ElasticsearchClient es, SearchIndexes indexes, MeterRegistry meters) {
+    return new SearchProjection(es, indexes, meters, true);
   }
 
   /**
@@ -121,7 +140,7 @@ public class SearchProjection {
     }
     Timer.Sample sample = Timer.start();
     try {
-      new SearchBatch(es, indexes, rejected).write(changes);
+      new SearchBatch(es, indexes, rejected, rebuild).write(changes);
     } catch (IOException e) {
       throw new SearchWriteFailed("Elasticsearch unavailable: " + e.getMessage(), e);
     } finally {

@@ -1,0 +1,156 @@
+package dev.crm.api.ops;
+
+import dev.crm.db.jooq.tables.records.ReadModelRebuildRecord;
+import dev.crm.domain.shared.AggregateNotFound;
+import dev.crm.domain.shared.InvalidField;
+import dev.crm.infra.axon.ReadModelPositions;
+import dev.crm.infra.rebuild.ReadModelRebuilds;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Rebuilds of read models from the events, beside the serving version and switched in without
+ * downtime (platform admin): start one, follow its progress (percent of the event store replayed,
+ * rate, ETA), pause and resume it. The search indexes are rebuilt this way (the projections
+ * module's {@code SearchRebuilds} describes the steps).
+ */
+@RestController
+@Tag(name = "Operations")
+public class RebuildController {
+  private final ReadModelRebuilds search;
+  private final ReadModelPositions positions;
+
+  public RebuildController(ReadModelRebuilds search, ReadModelPositions positions) {
+    this.search = search;
+    this.positions = positions;
+  }
+
+  public record RebuildRequest(String readModel) {}
+
+  /** A rebuild as an operator follows it; rate and ETA are null until they can be told. */
+  public record RebuildView(
+      String id,
+      String readModel,
+      String state,
+      Long position,
+      long head,
+      double percent,
+      Double eventsPerSecond,
+      Double etaSeconds,
+      OffsetDateTime startedAt,
+      OffsetDateTime switchedAt,
+      OffsetDateTime finishedAt,
+      String failure) {}
+
+  @PostMapping("/api/v1/admin/rebuilds")
+  @Operation(summary = "Rebuild a read model (readModel: search) beside the serving one")
+  public ResponseEntity<RebuildView> start(@RequestBody(required = false) RebuildRequest request)
+      throws IOException {
+    String model = request == null ? null : request.readModel();
+    if (!search.readModel().equals(model)) {
+      throw new InvalidField("readModel", "must name a rebuildable read model: search");
+    }
+    try {
+      RebuildView view = view(search.start());
+      return ResponseEntity.accepted()
+          .location(URI.create("/api/v1/admin/rebuilds/" + view.id()))
+          .body(view);
+    } catch (ReadModelRebuilds.AlreadyRunning e) {
+      throw new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage());
+    }
+  }
+
+  @GetMapping("/api/v1/admin/rebuilds")
+  @Operation(summary = "Rebuilds, newest first")
+  public List<RebuildView> list() {
+    return search.list().stream().map(this::view).toList();
+  }
+
+  @GetMapping("/api/v1/admin/rebuilds/{id}")
+  @Operation(summary = "A rebuild's state and progress: percent, events per second, ETA")
+  public RebuildView get(@PathVariable String id) {
+    return view(search.find(id).orElseThrow(() -> new AggregateNotFound("rebuild", id)));
+  }
+
+  @PostMapping("/api/v1/admin/rebuilds/{id}/pause")
+  @Operation(summary = "Pause a building rebuild on every node; it keeps its position")
+  public RebuildView pause(@PathVariable String id) {
+    RebuildView before = get(id);
+    if (!search.pause(id)) {
+      throw new ResponseStatusException(
+          HttpStatus.CONFLICT,
+          "only a building rebuild can be paused; this one is " + before.state());
+    }
+    return get(id);
+  }
+
+  @PostMapping("/api/v1/admin/rebuilds/{id}/resume")
+  @Operation(summary = "Resume a paused rebuild")
+  public RebuildView resume(@PathVariable String id) {
+    RebuildView before = get(id);
+    if (!search.resume(id)) {
+      throw new ResponseStatusException(
+          HttpStatus.CONFLICT,
+          "only a paused rebuild can be resumed; this one is " + before.state());
+    }
+    return get(id);
+  }
+
+  private RebuildView view(ReadModelRebuildRecord r) {
+    boolean done = r.getState().equals("completed");
+    long head = positions.head();
+    Long position =
+        done ? null : (search.position().isPresent() ? search.position().getAsLong() : null);
+    double percent;
+    if (done) {
+      percent = 100.0;
+    } else if (position == null || head <= 0) {
+      percent = 0.0;
+    } else {
+      percent = Math.min(100.0, Math.round(position * 1000.0 / head) / 10.0);
+    }
+    Double rate = null;
+    Double eta = null;
+    if (!done && position != null) {
+      OffsetDateTime since = r.getSampledAt() != null ? r.getSampledAt() : r.getStartedAt();
+      long from =
+          r.getSampledAt() != null && r.getSampledPosition() != null ? r.getSampledPosition() : 0;
+      double seconds = Duration.between(since, OffsetDateTime.now()).toMillis() / 1000.0;
+      if (r.getSampledAt() != null && position > from && seconds >= 1) {
+        rate = Math.round((position - from) / seconds * 10) / 10.0;
+      } else {
+        double total = Duration.between(r.getStartedAt(), OffsetDateTime.now()).toMillis() / 1000.0;
+        rate = total >= 1 ? Math.round(position / total * 10) / 10.0 : null;
+      }
+      if (rate != null && rate > 0 && r.getState().equals("building")) {
+        eta = Math.round(Math.max(0, head - position) / rate * 10) / 10.0;
+      }
+    }
+    return new RebuildView(
+        r.getId(),
+        r.getReadModel(),
+        r.getState(),
+        position,
+        head,
+        percent,
+        rate,
+        eta,
+        r.getStartedAt(),
+        r.getSwitchedAt(),
+        r.getFinishedAt(),
+        r.getFailure());
+  }
+}

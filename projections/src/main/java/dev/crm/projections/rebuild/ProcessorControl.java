@@ -1,0 +1,117 @@
+package dev.crm.projections.rebuild;
+
+import static dev.crm.db.jooq.Tables.PROCESSOR_CONTROL;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pauses and resumes an event processor on every node. Without Axon Server there is no cluster-wide
+ * processor control, so the wish is a row in PostgreSQL ({@code processor_control}) that every node
+ * polls: a node stops its share of a listed processor, which releases its segments in the token
+ * store, and starts it again once the row is gone. {@link #pause} returns once no node holds a
+ * segment, so the caller may then change the processor's tokens.
+ */
+@Component
+public class ProcessorControl {
+  private static final Logger log = LoggerFactory.getLogger(ProcessorControl.class);
+
+  private final DSLContext db;
+  private final EventProcessingConfiguration processing;
+
+  /** Processors this node stopped because of a row, and must start again when it goes. */
+  private final Set<String> pausedHere = ConcurrentHashMap.newKeySet();
+
+  public ProcessorControl(DSLContext db, EventProcessingConfiguration processing) {
+    this.db = db;
+    this.processing = processing;
+  }
+
+  /**
+   * Pauses {@code processor} on every node and waits until none holds a segment; false if some node
+   * still held one after {@code timeout} (it may be dead: its claims expire by themselves).
+   */
+  public boolean pause(String processor, String reason, Duration timeout)
+      throws InterruptedException {
+    db.insertInto(PROCESSOR_CONTROL)
+        .set(PROCESSOR_CONTROL.PROCESSOR, processor)
+        .set(PROCESSOR_CONTROL.REASON, reason)
+        .set(PROCESSOR_CONTROL.PAUSED_AT, OffsetDateTime.now())
+        .onConflictDoNothing()
+        .execute();
+    sync();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (claimedSegments(processor) == 0) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return claimedSegments(processor) == 0;
+  }
+
+  /** Lets every node run {@code processor} again. */
+  public void resume(String processor) {
+    db.deleteFrom(PROCESSOR_CONTROL).where(PROCESSOR_CONTROL.PROCESSOR.eq(processor)).execute();
+    sync();
+  }
+
+  public boolean isPaused(String processor) {
+    return db.fetchExists(PROCESSOR_CONTROL, PROCESSOR_CONTROL.PROCESSOR.eq(processor));
+  }
+
+  /** Segments of {@code processor} some node holds a claim on. */
+  public int claimedSegments(String processor) {
+    return db.fetchCount(
+        table(name("tokenentry")),
+        field(name("processorname"), String.class)
+            .eq(processor)
+            .and(field(name("owner"), String.class).isNotNull()));
+  }
+
+  /** Applies the table's wishes to this node's processors. */
+  @Scheduled(fixedDelayString = "${crm.processors.control-poll:PT1S}")
+  public synchronized void sync() {
+    Set<String> paused =
+        Set.copyOf(
+            db.select(PROCESSOR_CONTROL.PROCESSOR)
+                .from(PROCESSOR_CONTROL)
+                .fetch(PROCESSOR_CONTROL.PROCESSOR));
+    for (String name : paused) {
+      processing
+          .eventProcessor(name, StreamingEventProcessor.class)
+          .ifPresent(
+              p -> {
+                if (p.isRunning()) {
+                  log.info("Pausing processor {} on this node", name);
+                  p.shutdownAsync().join();
+                }
+                pausedHere.add(name);
+              });
+    }
+    for (String name : Set.copyOf(pausedHere)) {
+      if (!paused.contains(name)) {
+        processing
+            .eventProcessor(name, StreamingEventProcessor.class)
+            .ifPresent(
+                p -> {
+                  log.info("Resuming processor {} on this node", name);
+                  p.start();
+                });
+        pausedHere.remove(name);
+      }
+    }
+  }
+}
