@@ -8,11 +8,8 @@ CREATE TABLE read_model_rebuild (
     read_model     TEXT        NOT NULL,
     state          TEXT        NOT NULL CHECK (state IN ('building', 'paused', 'switching', 'completed', 'failed')),
     processor      TEXT        NOT NULL,
-    -- The event-store head when the rebuild started, and where its processor began.
+    -- The event-store head when the rebuild started.
     head_at_start  BIGINT      NOT NULL,
-    -- Where the rebuild stood at the last progress sample, and when: the ETA's rate.
-    sampled_position BIGINT,
-    sampled_at     TIMESTAMPTZ,
     retired        TEXT,
     failure        TEXT,
     switch_owner   TEXT,

@@ -125,18 +125,14 @@ public class RebuildController {
     Double rate = null;
     Double eta = null;
     if (!done && position != null) {
-      OffsetDateTime since = r.getSampledAt() != null ? r.getSampledAt() : r.getStartedAt();
-      long from =
-          r.getSampledAt() != null && r.getSampledPosition() != null ? r.getSampledPosition() : 0;
-      double seconds = Duration.between(since, OffsetDateTime.now()).toMillis() / 1000.0;
-      if (r.getSampledAt() != null && position > from && seconds >= 1) {
-        rate = Math.round((position - from) / seconds * 10) / 10.0;
-      } else {
-        double total = Duration.between(r.getStartedAt(), OffsetDateTime.now()).toMillis() / 1000.0;
-        rate = total >= 1 ? Math.round(position / total * 10) / 10.0 : null;
-      }
-      if (rate != null && rate > 0 && r.getState().equals("building")) {
-        eta = Math.round(Math.max(0, head - position) / rate * 10) / 10.0;
+      // The average since the start: a batch commits thousands of events at once, so rates over
+      // a few seconds jump between zero and twice the real one.
+      double seconds = Duration.between(r.getStartedAt(), OffsetDateTime.now()).toMillis() / 1000.0;
+      if (seconds >= 1 && position > 0) {
+        rate = Math.round(position / seconds * 10) / 10.0;
+        if (r.getState().equals("building")) {
+          eta = Math.round(Math.max(0, head - position) / rate * 10) / 10.0;
+        }
       }
     }
     return new RebuildView(

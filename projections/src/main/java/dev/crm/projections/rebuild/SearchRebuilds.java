@@ -234,7 +234,6 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
         if (running == null) {
           startLocal(building);
         }
-        sample(r);
         OptionalLong at = position();
         if (at.isPresent() && positions.head() - at.getAsLong() <= switchLag && claimSwitch(r)) {
           switchInBackground(r);
@@ -408,22 +407,6 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
             throw new IllegalStateException("the rebuild has no tokens to hand over");
           }
         });
-  }
-
-  /** Records where the rebuild stands now and then, for the rate its ETA is computed from. */
-  private void sample(ReadModelRebuildRecord r) {
-    OffsetDateTime now = OffsetDateTime.now();
-    if (r.getSampledAt() != null && Duration.between(r.getSampledAt(), now).toSeconds() < 5) {
-      return;
-    }
-    position()
-        .ifPresent(
-            p ->
-                db.update(READ_MODEL_REBUILD)
-                    .set(READ_MODEL_REBUILD.SAMPLED_POSITION, p)
-                    .set(READ_MODEL_REBUILD.SAMPLED_AT, now)
-                    .where(READ_MODEL_REBUILD.ID.eq(r.getId()))
-                    .execute());
   }
 
   private int setState(String id, String from, String to) {

@@ -82,16 +82,6 @@ public class ReadModelRebuild extends TableImpl<ReadModelRebuildRecord> {
     public final TableField<ReadModelRebuildRecord, Long> HEAD_AT_START = createField(DSL.name("head_at_start"), SQLDataType.BIGINT.nullable(false), this, "");
 
     /**
-     * The column <code>read_model_rebuild.sampled_position</code>.
-     */
-    public final TableField<ReadModelRebuildRecord, Long> SAMPLED_POSITION = createField(DSL.name("sampled_position"), SQLDataType.BIGINT, this, "");
-
-    /**
-     * The column <code>read_model_rebuild.sampled_at</code>.
-     */
-    public final TableField<ReadModelRebuildRecord, OffsetDateTime> SAMPLED_AT = createField(DSL.name("sampled_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
-
-    /**
      * The column <code>read_model_rebuild.retired</code>.
      */
     public final TableField<ReadModelRebuildRecord, String> RETIRED = createField(DSL.name("retired"), SQLDataType.CLOB, this, "");

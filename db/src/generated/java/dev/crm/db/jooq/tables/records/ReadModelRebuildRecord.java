@@ -91,143 +91,115 @@ public class ReadModelRebuildRecord extends UpdatableRecordImpl<ReadModelRebuild
     }
 
     /**
-     * Setter for <code>read_model_rebuild.sampled_position</code>.
-     */
-    public void setSampledPosition(Long value) {
-        set(5, value);
-    }
-
-    /**
-     * Getter for <code>read_model_rebuild.sampled_position</code>.
-     */
-    public Long getSampledPosition() {
-        return (Long) get(5);
-    }
-
-    /**
-     * Setter for <code>read_model_rebuild.sampled_at</code>.
-     */
-    public void setSampledAt(OffsetDateTime value) {
-        set(6, value);
-    }
-
-    /**
-     * Getter for <code>read_model_rebuild.sampled_at</code>.
-     */
-    public OffsetDateTime getSampledAt() {
-        return (OffsetDateTime) get(6);
-    }
-
-    /**
      * Setter for <code>read_model_rebuild.retired</code>.
      */
     public void setRetired(String value) {
-        set(7, value);
+        set(5, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.retired</code>.
      */
     public String getRetired() {
-        return (String) get(7);
+        return (String) get(5);
     }
 
     /**
      * Setter for <code>read_model_rebuild.failure</code>.
      */
     public void setFailure(String value) {
-        set(8, value);
+        set(6, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.failure</code>.
      */
     public String getFailure() {
-        return (String) get(8);
+        return (String) get(6);
     }
 
     /**
      * Setter for <code>read_model_rebuild.switch_owner</code>.
      */
     public void setSwitchOwner(String value) {
-        set(9, value);
+        set(7, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.switch_owner</code>.
      */
     public String getSwitchOwner() {
-        return (String) get(9);
+        return (String) get(7);
     }
 
     /**
      * Setter for <code>read_model_rebuild.switch_until</code>.
      */
     public void setSwitchUntil(OffsetDateTime value) {
-        set(10, value);
+        set(8, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.switch_until</code>.
      */
     public OffsetDateTime getSwitchUntil() {
-        return (OffsetDateTime) get(10);
+        return (OffsetDateTime) get(8);
     }
 
     /**
      * Setter for <code>read_model_rebuild.started_at</code>.
      */
     public void setStartedAt(OffsetDateTime value) {
-        set(11, value);
+        set(9, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.started_at</code>.
      */
     public OffsetDateTime getStartedAt() {
-        return (OffsetDateTime) get(11);
+        return (OffsetDateTime) get(9);
     }
 
     /**
      * Setter for <code>read_model_rebuild.switched_at</code>.
      */
     public void setSwitchedAt(OffsetDateTime value) {
-        set(12, value);
+        set(10, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.switched_at</code>.
      */
     public OffsetDateTime getSwitchedAt() {
-        return (OffsetDateTime) get(12);
+        return (OffsetDateTime) get(10);
     }
 
     /**
      * Setter for <code>read_model_rebuild.finished_at</code>.
      */
     public void setFinishedAt(OffsetDateTime value) {
-        set(13, value);
+        set(11, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.finished_at</code>.
      */
     public OffsetDateTime getFinishedAt() {
-        return (OffsetDateTime) get(13);
+        return (OffsetDateTime) get(11);
     }
 
     /**
      * Setter for <code>read_model_rebuild.updated_at</code>.
      */
     public void setUpdatedAt(OffsetDateTime value) {
-        set(14, value);
+        set(12, value);
     }
 
     /**
      * Getter for <code>read_model_rebuild.updated_at</code>.
      */
     public OffsetDateTime getUpdatedAt() {
-        return (OffsetDateTime) get(14);
+        return (OffsetDateTime) get(12);
     }
 
     // -------------------------------------------------------------------------
@@ -253,7 +225,7 @@ public class ReadModelRebuildRecord extends UpdatableRecordImpl<ReadModelRebuild
     /**
      * Create a detached, initialised ReadModelRebuildRecord
      */
-    public ReadModelRebuildRecord(String id, String readModel, String state, String processor, Long headAtStart, Long sampledPosition, OffsetDateTime sampledAt, String retired, String failure, String switchOwner, OffsetDateTime switchUntil, OffsetDateTime startedAt, OffsetDateTime switchedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt) {
+    public ReadModelRebuildRecord(String id, String readModel, String state, String processor, Long headAtStart, String retired, String failure, String switchOwner, OffsetDateTime switchUntil, OffsetDateTime startedAt, OffsetDateTime switchedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt) {
         super(ReadModelRebuild.READ_MODEL_REBUILD);
 
         setId(id);
@@ -261,8 +233,6 @@ public class ReadModelRebuildRecord extends UpdatableRecordImpl<ReadModelRebuild
         setState(state);
         setProcessor(processor);
         setHeadAtStart(headAtStart);
-        setSampledPosition(sampledPosition);
-        setSampledAt(sampledAt);
         setRetired(retired);
         setFailure(failure);
         setSwitchOwner(switchOwner);
