@@ -84,8 +84,8 @@ final class CacheBench {
     r.put("requests", mix.requests.get());
     r.put("hitRatio", Benchmark.ratio(mix.hits.get(), mix.requests.get()));
     r.put("warmUpSeconds", warmUp);
-    r.put("warmUpHitRatioByWindow", warm.hitRatioByWindow());
-    r.put("hitRatioByWindow", mix.hitRatioByWindow());
+    r.put("warmUpHitRatioByWindow", warm.hitRatioByWindow(warmUp));
+    r.put("hitRatioByWindow", mix.hitRatioByWindow(measure));
     r.put("detail", mix.detail.summary());
     r.put("detailHits", mix.detailHit.summary());
     r.put("list", mix.list.summary());
@@ -152,8 +152,12 @@ final class CacheBench {
       }
     }
 
-    synchronized List<Double> hitRatioByWindow() {
-      return windows.stream().map(w -> Benchmark.ratio(w[1], w[0])).toList();
+    /** Whole windows only: the sliver of requests still in flight at the deadline is left out. */
+    synchronized List<Double> hitRatioByWindow(int seconds) {
+      return windows.stream()
+          .limit(Math.max(1, seconds / WINDOW_SECONDS))
+          .map(w -> Benchmark.ratio(w[1], w[0]))
+          .toList();
     }
   }
 
