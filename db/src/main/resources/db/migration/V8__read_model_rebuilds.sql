@@ -30,3 +30,13 @@ CREATE TABLE processor_control (
     reason     TEXT        NOT NULL,
     paused_at  TIMESTAMPTZ NOT NULL
 );
+
+-- In-place replays of one processor (its tokens reset to the start): when each began and the head
+-- it must get back to, for progress and ETA. A row stays until the next replay of the processor.
+CREATE TABLE processor_replay (
+    processor     TEXT        PRIMARY KEY,
+    head_at_start BIGINT      NOT NULL,
+    started_at    TIMESTAMPTZ NOT NULL,
+    -- Set by the first node that sees no segment replaying any more; it retires cached reads.
+    finished_at   TIMESTAMPTZ
+);

@@ -1,10 +1,13 @@
 package dev.crm.api.ops;
 
+import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.infra.axon.ReadModelPositions;
+import dev.crm.infra.rebuild.ProcessorReplays;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,8 +16,13 @@ import java.util.OptionalLong;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The event processors that build the read models, as an operator needs to see them (platform
@@ -23,18 +31,38 @@ import org.springframework.web.bind.annotation.RestController;
  * letters; per segment which node holds it. Positions come from the shared token store, so every
  * node answers for all of them; the error and caught-up state of a segment is known only to the
  * node that holds it ({@code claimedHere}).
+ *
+ * <p>Replay control: {@code POST .../{name}/replay} replays a processor from the first event in
+ * place (its progress and ETA then show under {@code replay}); {@code /pause} and {@code /resume}
+ * stop and start it on every node.
  */
 @RestController
 @Tag(name = "Operations")
 public class ProcessorStatusController {
   private final EventProcessingConfiguration processing;
   private final ReadModelPositions positions;
+  private final ProcessorReplays replays;
 
   public ProcessorStatusController(
-      EventProcessingConfiguration processing, ReadModelPositions positions) {
+      EventProcessingConfiguration processing,
+      ReadModelPositions positions,
+      ProcessorReplays replays) {
     this.processing = processing;
     this.positions = positions;
+    this.replays = replays;
   }
+
+  /**
+   * A processor's last replay: when it began, the head it replays up to, how far it got, and (while
+   * it runs) the events per second since it began and the time left at that rate.
+   */
+  public record ReplayProgress(
+      OffsetDateTime startedAt,
+      long headAtStart,
+      boolean running,
+      double percent,
+      Double eventsPerSecond,
+      Double etaSeconds) {}
 
   /** One segment: who holds it, where it is, and (on the node that holds it) how it is doing. */
   public record SegmentStatus(
@@ -55,6 +83,8 @@ public class ProcessorStatusController {
       Long lagEvents,
       Double lagSeconds,
       boolean replaying,
+      boolean paused,
+      ReplayProgress replay,
       List<String> errors,
       int deadLetters,
       List<SegmentStatus> segments) {}
@@ -74,6 +104,70 @@ public class ProcessorStatusController {
     return new Processors(head, out);
   }
 
+  @GetMapping("/api/v1/admin/processors/{name}")
+  @Operation(summary = "One event processor's status")
+  public ProcessorStatus processor(@PathVariable String name) {
+    return status(find(name), positions.head());
+  }
+
+  @PostMapping("/api/v1/admin/processors/{name}/replay")
+  @Operation(
+      summary =
+          "Replay a processor from the first event, in place, on every node; progress under"
+              + " replay")
+  public ResponseEntity<ProcessorStatus> replay(@PathVariable String name)
+      throws InterruptedException {
+    find(name);
+    replays.replay(name);
+    return ResponseEntity.accepted().body(processor(name));
+  }
+
+  @PostMapping("/api/v1/admin/processors/{name}/pause")
+  @Operation(summary = "Stop a processor on every node (a replay keeps its place)")
+  public ProcessorStatus pause(@PathVariable String name) throws InterruptedException {
+    find(name);
+    if (!replays.pause(name)) {
+      throw new ResponseStatusException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "some node still holds a segment of " + name + "; it is paused as soon as it lets go");
+    }
+    return processor(name);
+  }
+
+  @PostMapping("/api/v1/admin/processors/{name}/resume")
+  @Operation(summary = "Start a paused processor again on every node")
+  public ProcessorStatus resume(@PathVariable String name) {
+    find(name);
+    replays.resume(name);
+    return processor(name);
+  }
+
+  private StreamingEventProcessor find(String name) {
+    return processing
+        .eventProcessor(name, StreamingEventProcessor.class)
+        .orElseThrow(() -> new AggregateNotFound("processor", name));
+  }
+
+  private static ReplayProgress progress(
+      ProcessorReplays.Replay r, Long position, boolean replaying) {
+    double percent = 100.0;
+    Double rate = null;
+    Double eta = null;
+    if (replaying) {
+      long done = position == null ? 0 : Math.max(0, position);
+      percent =
+          r.headAtStart() <= 0
+              ? 0.0
+              : Math.min(99.9, Math.round(done * 1000.0 / r.headAtStart()) / 10.0);
+      double seconds = Duration.between(r.startedAt(), OffsetDateTime.now()).toMillis() / 1000.0;
+      if (seconds >= 1 && done > 0) {
+        rate = Math.round(done / seconds * 10) / 10.0;
+        eta = Math.round(Math.max(0, r.headAtStart() - done) / rate * 10) / 10.0;
+      }
+    }
+    return new ReplayProgress(r.startedAt(), r.headAtStart(), replaying, percent, rate, eta);
+  }
+
   private ProcessorStatus status(StreamingEventProcessor processor, long head) {
     Map<Integer, EventTrackerStatus> local = processor.processingStatus();
     List<SegmentStatus> segments = new ArrayList<>();
@@ -88,7 +182,9 @@ public class ProcessorStatusController {
         error = here.getError().getClass().getSimpleName() + ": " + here.getError().getMessage();
         errors.add("segment " + s.segment() + ": " + error);
       }
-      boolean segmentReplaying = s.replaying() || (here != null && here.isReplaying());
+      // From the token store, where a segment that has replayed everything counts as done even
+      // while Axon waits for a new event to drop its replay flag.
+      boolean segmentReplaying = s.replaying();
       replaying |= segmentReplaying;
       OptionalLong position = s.position();
       if (position.isEmpty()) {
@@ -119,6 +215,12 @@ public class ProcessorStatusController {
               ? 0.0
               : Math.max(0, Duration.between(waitingSince, Instant.now()).toMillis() / 1000.0);
     }
+    boolean isReplaying = replaying;
+    ReplayProgress replay =
+        replays
+            .lastReplay(processor.getName())
+            .map(r -> progress(r, position, isReplaying))
+            .orElse(null);
     return new ProcessorStatus(
         processor.getName(),
         processor.isRunning(),
@@ -127,6 +229,8 @@ public class ProcessorStatusController {
         lagEvents,
         lagSeconds,
         replaying,
+        replays.isPaused(processor.getName()),
+        replay,
         errors,
         positions.deadLetters(processor.getName()),
         segments);

@@ -19,6 +19,7 @@ import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.ProcessorControl;
+import dev.crm.db.jooq.tables.ProcessorReplay;
 import dev.crm.db.jooq.tables.ReadModelRebuild;
 import dev.crm.db.jooq.tables.Segment;
 import dev.crm.db.jooq.tables.SegmentMember;
@@ -123,6 +124,11 @@ public class DefaultSchema extends SchemaImpl {
     public final ProcessorControl PROCESSOR_CONTROL = ProcessorControl.PROCESSOR_CONTROL;
 
     /**
+     * The table <code>processor_replay</code>.
+     */
+    public final ProcessorReplay PROCESSOR_REPLAY = ProcessorReplay.PROCESSOR_REPLAY;
+
+    /**
      * The table <code>read_model_rebuild</code>.
      */
     public final ReadModelRebuild READ_MODEL_REBUILD = ReadModelRebuild.READ_MODEL_REBUILD;
@@ -178,6 +184,7 @@ public class DefaultSchema extends SchemaImpl {
             ImportJob.IMPORT_JOB,
             ImportRowError.IMPORT_ROW_ERROR,
             ProcessorControl.PROCESSOR_CONTROL,
+            ProcessorReplay.PROCESSOR_REPLAY,
             ReadModelRebuild.READ_MODEL_REBUILD,
             Segment.SEGMENT,
             SegmentMember.SEGMENT_MEMBER,

@@ -19,6 +19,7 @@ import dev.crm.db.jooq.tables.ImportFileChunk;
 import dev.crm.db.jooq.tables.ImportJob;
 import dev.crm.db.jooq.tables.ImportRowError;
 import dev.crm.db.jooq.tables.ProcessorControl;
+import dev.crm.db.jooq.tables.ProcessorReplay;
 import dev.crm.db.jooq.tables.ReadModelRebuild;
 import dev.crm.db.jooq.tables.Segment;
 import dev.crm.db.jooq.tables.SegmentMember;
@@ -106,6 +107,11 @@ public class Tables {
      * The table <code>processor_control</code>.
      */
     public static final ProcessorControl PROCESSOR_CONTROL = ProcessorControl.PROCESSOR_CONTROL;
+
+    /**
+     * The table <code>processor_replay</code>.
+     */
+    public static final ProcessorReplay PROCESSOR_REPLAY = ProcessorReplay.PROCESSOR_REPLAY;
 
     /**
      * The table <code>read_model_rebuild</code>.

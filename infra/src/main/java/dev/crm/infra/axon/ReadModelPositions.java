@@ -105,7 +105,7 @@ public class ReadModelPositions {
     long lowest = Long.MAX_VALUE;
     List<TrackingToken> tokens = tokens(processor);
     for (TrackingToken token : tokens) {
-      TrackingToken current = token == null ? null : WrappedToken.unwrapLowerBound(token);
+      TrackingToken current = token == null ? null : bound(token);
       OptionalLong position = current == null ? OptionalLong.empty() : current.position();
       if (position.isEmpty()) {
         return OptionalLong.empty();
@@ -133,9 +133,25 @@ public class ReadModelPositions {
               TrackingToken token = deserialize(r.value3(), r.value4());
               TrackingToken current = token == null ? null : WrappedToken.unwrapLowerBound(token);
               OptionalLong position = current == null ? OptionalLong.empty() : current.position();
-              return new SegmentPosition(
-                  r.value1(), r.value2(), position, token instanceof ReplayToken);
+              return new SegmentPosition(r.value1(), r.value2(), position, replaying(token));
             });
+  }
+
+  /**
+   * Whether a segment still has events to replay: its token is a replay token whose current
+   * position has not reached where the processor stood at the reset. Axon keeps the replay token
+   * until the first event past that point, which in a quiet store may be long after everything was
+   * replayed; for progress, a segment that has caught up is done.
+   */
+  static boolean replaying(TrackingToken token) {
+    if (!(token instanceof ReplayToken replay)) {
+      return false;
+    }
+    TrackingToken atReset = replay.getTokenAtReset();
+    TrackingToken current = WrappedToken.unwrapLowerBound(replay);
+    OptionalLong end = atReset == null ? OptionalLong.empty() : atReset.position();
+    OptionalLong at = current == null ? OptionalLong.empty() : current.position();
+    return end.isPresent() && (at.isEmpty() || at.getAsLong() < end.getAsLong());
   }
 
   /**
@@ -163,11 +179,22 @@ public class ReadModelPositions {
    * event of a transaction that had not committed when the processor passed by).
    */
   static boolean covers(TrackingToken token, long position) {
-    TrackingToken current = token == null ? null : WrappedToken.unwrapLowerBound(token);
+    TrackingToken current = token == null ? null : bound(token);
     if (current instanceof GapAwareTrackingToken gapAware) {
       return gapAware.getIndex() >= position && !gapAware.getGaps().contains(position);
     }
     return current != null && current.position().orElse(-1) >= position;
+  }
+
+  /**
+   * The position a read model is known to hold: for a replay, where the processor stood when it was
+   * reset (the table held everything up to there before the replay began, and a replay only
+   * re-applies it); for any other wrapped token (a merge of two segments), the lower bound.
+   */
+  private static TrackingToken bound(TrackingToken token) {
+    return token instanceof ReplayToken
+        ? WrappedToken.unwrapUpperBound(token)
+        : WrappedToken.unwrapLowerBound(token);
   }
 
   private List<TrackingToken> tokens(String processor) {
