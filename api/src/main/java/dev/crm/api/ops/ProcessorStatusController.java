@@ -118,7 +118,11 @@ public class ProcessorStatusController {
   public ResponseEntity<ProcessorStatus> replay(@PathVariable String name)
       throws InterruptedException {
     find(name);
-    replays.replay(name);
+    try {
+      replays.replay(name);
+    } catch (ProcessorReplays.AlreadyPaused e) {
+      throw new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage());
+    }
     return ResponseEntity.accepted().body(processor(name));
   }
 

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -112,8 +113,9 @@ public class RebuildController {
   private RebuildView view(ReadModelRebuildRecord r) {
     boolean done = r.getState().equals("completed");
     long head = positions.head();
-    Long position =
-        done ? null : (search.position().isPresent() ? search.position().getAsLong() : null);
+    // The rebuild processor's position belongs to the rebuild under way, not to finished ones.
+    boolean active = Set.of("building", "paused", "switching").contains(r.getState());
+    Long position = active && search.position().isPresent() ? search.position().getAsLong() : null;
     double percent;
     if (done) {
       percent = 100.0;

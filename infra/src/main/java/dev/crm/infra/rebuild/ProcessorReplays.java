@@ -29,4 +29,11 @@ public interface ProcessorReplays {
   void resume(String processor);
 
   boolean isPaused(String processor);
+
+  /** The processor is paused (by an operator, or by a rebuild's switch): resume it first. */
+  final class AlreadyPaused extends RuntimeException {
+    public AlreadyPaused(String processor) {
+      super(processor + " is paused; resume it before replaying it", null, false, false);
+    }
+  }
 }

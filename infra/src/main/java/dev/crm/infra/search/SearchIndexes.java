@@ -84,10 +84,7 @@ public class SearchIndexes {
     Set<Kind> created = EnumSet.noneOf(Kind.class);
     Boolean folding = null;
     for (Kind kind : Kind.values()) {
-      Set<String> current =
-          es.indices().existsAlias(a -> a.name(read(kind))).value()
-              ? es.indices().getAlias(a -> a.name(read(kind))).result().keySet()
-              : Set.of();
+      Set<String> current = serving(kind);
       if (current.stream().anyMatch(i -> isVersionOf(kind, i))) {
         continue;
       }

@@ -6,9 +6,11 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.axonframework.common.DateTimeUtils;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.jooq.DSLContext;
@@ -27,6 +29,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProcessorControl {
   private static final Logger log = LoggerFactory.getLogger(ProcessorControl.class);
+
+  /** Axon's JDBC token store lets a claim lapse after 10 s; a little more, for clock skew. */
+  private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(15);
 
   private final DSLContext db;
   private final EventProcessingConfiguration processing;
@@ -72,13 +77,19 @@ public class ProcessorControl {
     return db.fetchExists(PROCESSOR_CONTROL, PROCESSOR_CONTROL.PROCESSOR.eq(processor));
   }
 
-  /** Segments of {@code processor} some node holds a claim on. */
+  /**
+   * Segments of {@code processor} a live node holds a claim on. A claim not renewed for {@code
+   * CLAIM_TIMEOUT} belongs to a node that died (a live one renews every few seconds): the token
+   * store only clears it when another node claims the segment, which no node does while paused.
+   */
   public int claimedSegments(String processor) {
+    String fresh = DateTimeUtils.formatInstant(Instant.now().minus(CLAIM_TIMEOUT));
     return db.fetchCount(
         table(name("tokenentry")),
         field(name("processorname"), String.class)
             .eq(processor)
-            .and(field(name("owner"), String.class).isNotNull()));
+            .and(field(name("owner"), String.class).isNotNull())
+            .and(field(name("timestamp"), String.class).gt(fresh)));
   }
 
   /** Applies the table's wishes to this node's processors. */

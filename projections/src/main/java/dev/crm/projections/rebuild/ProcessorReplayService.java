@@ -55,6 +55,10 @@ public class ProcessorReplayService implements ProcessorReplays {
   public synchronized Replay replay(String processor) throws InterruptedException {
     StreamingEventProcessor p =
         processing.eventProcessor(processor, StreamingEventProcessor.class).orElseThrow();
+    if (control.isPaused(processor)) {
+      // Paused by an operator or a rebuild's switch: a replay would resume it when done.
+      throw new AlreadyPaused(processor);
+    }
     if (!control.pause(processor, "replay", Duration.ofSeconds(60))) {
       control.resume(processor);
       throw new IllegalStateException(processor + " did not pause on every node in 60 s");

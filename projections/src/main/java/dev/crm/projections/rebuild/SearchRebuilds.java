@@ -141,23 +141,38 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
     }
     String id =
         OffsetDateTime.now().format(ID) + "-" + UUID.randomUUID().toString().substring(0, 6);
-    indexes.createRebuild(id);
-    // A rebuild starts from the first event: tokens a failed one left behind are not reused.
-    db.deleteFrom(table(name("tokenentry"))).where(TOKEN_PROCESSOR.eq(PROCESSOR)).execute();
     OffsetDateTime now = OffsetDateTime.now();
+    long head = positions.head();
     try {
-      db.insertInto(READ_MODEL_REBUILD)
-          .set(READ_MODEL_REBUILD.ID, id)
-          .set(READ_MODEL_REBUILD.READ_MODEL, READ_MODEL)
-          .set(READ_MODEL_REBUILD.STATE, "building")
-          .set(READ_MODEL_REBUILD.PROCESSOR, PROCESSOR)
-          .set(READ_MODEL_REBUILD.HEAD_AT_START, positions.head())
-          .set(READ_MODEL_REBUILD.STARTED_AT, now)
-          .set(READ_MODEL_REBUILD.UPDATED_AT, now)
-          .execute();
+      // A rebuild starts from the first event: tokens a failed one left behind go, in the
+      // transaction that makes the rebuild visible to the nodes that will run it.
+      db.transaction(
+          tx -> {
+            tx.dsl()
+                .deleteFrom(table(name("tokenentry")))
+                .where(TOKEN_PROCESSOR.eq(PROCESSOR))
+                .execute();
+            tx.dsl()
+                .insertInto(READ_MODEL_REBUILD)
+                .set(READ_MODEL_REBUILD.ID, id)
+                .set(READ_MODEL_REBUILD.READ_MODEL, READ_MODEL)
+                .set(READ_MODEL_REBUILD.STATE, "building")
+                .set(READ_MODEL_REBUILD.PROCESSOR, PROCESSOR)
+                .set(READ_MODEL_REBUILD.HEAD_AT_START, head)
+                .set(READ_MODEL_REBUILD.STARTED_AT, now)
+                .set(READ_MODEL_REBUILD.UPDATED_AT, now)
+                .execute();
+          });
     } catch (org.jooq.exception.DataAccessException e) {
-      indexes.delete(rebuildIndexes(id));
+      // The unique index on the active rebuild: another start won.
       throw new AlreadyRunning(READ_MODEL, active().map(ReadModelRebuildRecord::getId).orElse("?"));
+    }
+    try {
+      // Until the indexes exist, a node's rebuild batches fail and are retried.
+      indexes.createRebuild(id);
+    } catch (IOException | RuntimeException e) {
+      fail(find(id).orElseThrow(), e);
+      throw e;
     }
     log.info("Search rebuild {} started", id);
     poll();
@@ -243,8 +258,9 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
         switchInBackground(r);
       }
     } catch (RuntimeException e) {
-      log.error("Search rebuild {} failed", r.getId(), e);
-      fail(r, e);
+      // A database or cluster that does not answer for a moment fails no rebuild: the next poll
+      // tries again.
+      log.warn("Search rebuild {}: {}", r.getId(), e.toString());
     }
   }
 
@@ -256,6 +272,9 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
             switchOver(r);
           } catch (IOException | RuntimeException e) {
             log.error("Search rebuild {} failed while switching", r.getId(), e);
+            // Search runs again whatever step failed: before the alias swap on the old indexes
+            // from its own position, after it on the new ones.
+            control.resume(SearchProjection.GROUP);
             fail(r, e);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -316,7 +335,7 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
     return db.update(READ_MODEL_REBUILD)
             .set(READ_MODEL_REBUILD.STATE, "switching")
             .set(READ_MODEL_REBUILD.SWITCH_OWNER, nodeId)
-            .set(READ_MODEL_REBUILD.SWITCH_UNTIL, now.plusMinutes(2))
+            .set(READ_MODEL_REBUILD.SWITCH_UNTIL, now.plusMinutes(10))
             .set(READ_MODEL_REBUILD.UPDATED_AT, now)
             .where(READ_MODEL_REBUILD.ID.eq(r.getId()))
             .and(
@@ -338,9 +357,10 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
     // 1. No serving batch runs from here on: its position stays put.
     if (!control.pause(
         SearchProjection.GROUP, "rebuild " + id + " switching", Duration.ofSeconds(60))) {
+      control.resume(SearchProjection.GROUP);
       throw new IllegalStateException("the search processor did not pause on every node in 60 s");
     }
-    try {
+    if (r.getSwitchedAt() == null) {
       // 2. The rebuild catches up with the head (nothing new reaches search meanwhile).
       long head = positions.head();
       if (running == null) {
@@ -349,20 +369,17 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (position().orElse(-1) < head) {
         if (System.nanoTime() > deadline) {
+          control.resume(SearchProjection.GROUP);
           throw new IllegalStateException("the rebuild did not reach the head in 5 minutes");
         }
         Thread.sleep(100);
       }
-      // 3. It stops, on every node (they see 'switching'); its tokens become search's.
+      // 3. It stops on every node (they see 'switching').
       stopLocal();
-      if (!control.pause(PROCESSOR, "rebuild " + id + " switching", Duration.ofSeconds(60))) {
-        throw new IllegalStateException("the rebuild processor did not stop on every node");
-      }
-      control.resume(PROCESSOR);
-      takeOverTokens();
-      // 4. Queries move to the new indexes at once; cached answers from the old ones retire.
+      awaitReleased(PROCESSOR);
+      // 4. Queries move to the new indexes at once. From here on the new indexes serve: a node
+      // that dies later leaves the switch to be finished, never undone.
       Set<String> retired = indexes.switchTo(id);
-      cache.retireAll("search indexes rebuilt");
       OffsetDateTime now = OffsetDateTime.now();
       db.update(READ_MODEL_REBUILD)
           .set(READ_MODEL_REBUILD.SWITCHED_AT, now)
@@ -370,12 +387,22 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
           .set(READ_MODEL_REBUILD.UPDATED_AT, now)
           .where(READ_MODEL_REBUILD.ID.eq(id))
           .execute();
-      // 5. The old indexes go.
-      indexes.delete(retired);
-    } finally {
-      // The serving processor always runs again: from the rebuild's tokens if they were taken
-      // over, else from its own.
-      control.resume(SearchProjection.GROUP);
+      r = find(id).orElseThrow();
+    }
+    // 5. Search goes on from where the rebuild stopped, into the new indexes; had it gone on from
+    // its own position instead, it would only apply again what the new indexes hold (external
+    // versions make that a no-op), never skip anything.
+    takeOverTokens();
+    cache.retireAll("search indexes rebuilt");
+    control.resume(SearchProjection.GROUP);
+    // 6. The old indexes go.
+    if (r.getRetired() != null && !r.getRetired().isBlank()) {
+      try {
+        indexes.delete(Set.of(r.getRetired().split(",")));
+      } catch (IOException | RuntimeException e) {
+        log.warn(
+            "Search rebuild {}: old indexes {} not deleted: {}", id, r.getRetired(), e.toString());
+      }
     }
     OffsetDateTime now = OffsetDateTime.now();
     db.update(READ_MODEL_REBUILD)
@@ -384,28 +411,42 @@ public class SearchRebuilds implements ReadModelRebuilds, DisposableBean {
         .set(READ_MODEL_REBUILD.UPDATED_AT, now)
         .setNull(READ_MODEL_REBUILD.SWITCH_OWNER)
         .setNull(READ_MODEL_REBUILD.SWITCH_UNTIL)
-        .where(READ_MODEL_REBUILD.ID.eq(id))
+        .where(READ_MODEL_REBUILD.ID.eq(id), READ_MODEL_REBUILD.SWITCH_OWNER.eq(nodeId))
         .execute();
     log.info("Search rebuild {} completed", id);
   }
 
-  /** The search processor's segments become the rebuild's, with their tokens, in one step. */
+  /** Waits until no node holds a segment of {@code processor} (each stops it at its next poll). */
+  private void awaitReleased(String processor) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (control.claimedSegments(processor) > 0) {
+      if (System.nanoTime() > deadline) {
+        control.resume(SearchProjection.GROUP);
+        throw new IllegalStateException(processor + " did not stop on every node in 60 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * The search processor's segments become the rebuild's, with their tokens, in one step; nothing
+   * to do when an earlier attempt at the switch already handed them over.
+   */
   private void takeOverTokens() {
     db.transaction(
         tx -> {
           DSLContext t = tx.dsl();
+          if (!t.fetchExists(table(name("tokenentry")), TOKEN_PROCESSOR.eq(PROCESSOR))) {
+            return;
+          }
           t.deleteFrom(table(name("tokenentry")))
               .where(TOKEN_PROCESSOR.eq(SearchProjection.GROUP))
               .execute();
-          int moved =
-              t.update(table(name("tokenentry")))
-                  .set(TOKEN_PROCESSOR, SearchProjection.GROUP)
-                  .set(field(name("owner"), String.class), (String) null)
-                  .where(TOKEN_PROCESSOR.eq(PROCESSOR))
-                  .execute();
-          if (moved == 0) {
-            throw new IllegalStateException("the rebuild has no tokens to hand over");
-          }
+          t.update(table(name("tokenentry")))
+              .set(TOKEN_PROCESSOR, SearchProjection.GROUP)
+              .set(field(name("owner"), String.class), (String) null)
+              .where(TOKEN_PROCESSOR.eq(PROCESSOR))
+              .execute();
         });
   }
 
