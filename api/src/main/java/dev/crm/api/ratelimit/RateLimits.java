@@ -25,10 +25,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>Large budgets are leased: a node takes {@code lease-fraction} of a budget from Redis in one
  * call and counts requests against it in memory until it is used up or {@code lease-time} has
- * passed (permits left in an expired lease are forfeited, so a client can only get fewer requests
- * than its limit, never more). A budget of 500 per 10 s thus costs Redis one call per five
- * requests, not one per request. Budgets under {@code 1 / lease-fraction} lease one permit at a
- * time, which is exact.
+ * passed. Permits left in an expired lease are forfeited; permits leased late in one window and
+ * spent in the next second can exceed a sliding window by at most one lease per node. A budget of
+ * 500 per 10 s thus costs Redis one call per five requests, not one per request. Budgets under
+ * {@code 1 / lease-fraction} lease one permit at a time, which is exact.
  */
 @Component
 public class RateLimits {
@@ -206,8 +206,18 @@ public class RateLimits {
                         redisLeft -> {
                           Lease lease = null;
                           if (taken > 1) {
-                            lease = new Lease(taken - 1, redisLeft);
-                            leases.put(name, lease);
+                            // Requests that found the lease empty at the same moment each took
+                            // one: their permits join, none is dropped with a replaced lease.
+                            lease =
+                                leases
+                                    .asMap()
+                                    .merge(
+                                        name,
+                                        new Lease(taken - 1, redisLeft),
+                                        (old, fresh) -> {
+                                          old.unused.addAndGet(fresh.unused.get());
+                                          return old;
+                                        });
                           }
                           return new Grant(true, redisLeft + taken - 1, lease);
                         });
