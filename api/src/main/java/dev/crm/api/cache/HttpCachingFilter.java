@@ -67,7 +67,12 @@ public class HttpCachingFilter extends OncePerRequestFilter {
       response.setHeader("Cache-Control", CACHE_CONTROL);
       if (request.getAttribute(ReadCacheInterceptor.MISS) instanceof ReadCache.Miss miss
           && wrapper.getContentType() != null) {
-        cache.store(miss, CachedResponse.of(body, wrapper.getContentType(), etag, gzipFrom));
+        // Stored gzipped only under a weak tag: a strong one promises the bytes as sent, and a
+        // hit would send other bytes (gzip) under it.
+        cache.store(
+            miss,
+            CachedResponse.of(
+                body, wrapper.getContentType(), etag, etag.startsWith("W/") ? gzipFrom : -1));
       }
       if (new ServletWebRequest(request, response).checkNotModified(etag)) {
         return;

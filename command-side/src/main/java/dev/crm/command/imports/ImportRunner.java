@@ -84,7 +84,15 @@ public class ImportRunner implements DisposableBean {
   @Scheduled(fixedDelayString = "${crm.imports.poll-interval:PT0.5S}")
   public void poll() {
     while (!stopping && slots.tryAcquire()) {
-      Optional<ImportJobRecord> claimed = claim();
+      Optional<ImportJobRecord> claimed;
+      try {
+        claimed = claim();
+      } catch (RuntimeException e) {
+        // The database did not answer: the slot stays free and the next poll tries again.
+        slots.release();
+        log.warn("Import queue not readable: {}", e.toString());
+        return;
+      }
       if (claimed.isEmpty()) {
         slots.release();
         return;
@@ -144,7 +152,14 @@ public class ImportRunner implements DisposableBean {
     // other runner takes the job over from a node that is still working on it.
     var heartbeat =
         heartbeats.scheduleAtFixedRate(
-            () -> renewLease(job.id()),
+            () -> {
+              // A failed renewal must not end the schedule: the next one may get through.
+              try {
+                renewLease(job.id());
+              } catch (RuntimeException e) {
+                log.warn("lease renewal failed: {}", e.toString());
+              }
+            },
             lease.toMillis() / 3,
             lease.toMillis() / 3,
             TimeUnit.MILLISECONDS);

@@ -60,7 +60,7 @@ public class AuditExportJobs {
 
   /** Queues an export of {@code filter} up to the current head of the event store. */
   public JobView create(AuditFilter filter, AuditWriter.Format format, String actorId) {
-    long head = trail.head();
+    long head = trail.settledHead();
     long total = trail.count(filter, head);
     OffsetDateTime now = OffsetDateTime.now(clock);
     UUID id = UUID.randomUUID();

@@ -78,7 +78,15 @@ public class AuditExportRunner implements DisposableBean {
   @Scheduled(fixedDelayString = "${crm.audit.poll-interval:PT1S}")
   public void poll() {
     while (!stopping && slots.tryAcquire()) {
-      Optional<AuditExportJobRecord> claimed = claim();
+      Optional<AuditExportJobRecord> claimed;
+      try {
+        claimed = claim();
+      } catch (RuntimeException e) {
+        // The database did not answer: the slot stays free and the next poll tries again.
+        slots.release();
+        log.warn("Audit export queue not readable: {}", e.toString());
+        return;
+      }
       if (claimed.isEmpty()) {
         slots.release();
         return;
@@ -149,7 +157,14 @@ public class AuditExportRunner implements DisposableBean {
     AuditFilter filter = AuditExportJobs.filter(job);
     var heartbeat =
         heartbeats.scheduleAtFixedRate(
-            () -> renewLease(id),
+            () -> {
+              // A failed renewal must not end the schedule: the next one may get through.
+              try {
+                renewLease(id);
+              } catch (RuntimeException e) {
+                log.warn("lease renewal failed: {}", e.toString());
+              }
+            },
             lease.toMillis() / 3,
             lease.toMillis() / 3,
             TimeUnit.MILLISECONDS);

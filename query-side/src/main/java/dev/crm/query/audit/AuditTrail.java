@@ -1,6 +1,8 @@
 package dev.crm.query.audit;
 
 import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
@@ -19,7 +21,9 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record2;
 import org.jooq.Table;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,8 +33,9 @@ import org.springframework.stereotype.Component;
  * through the index on {@code crm_event_tenant(metadata)}, so other tenants' events are not read.
  */
 @Component
-public class AuditTrail {
+public class AuditTrail implements DisposableBean {
   static final int PAGE = 2_000;
+  private static final java.time.Duration SETTLE_TIMEOUT = java.time.Duration.ofSeconds(30);
   private static final JsonFactory JSON = new JsonFactory();
   private static final Table<?> EVENTS = table(name("domainevententry"));
   private static final Field<Long> POSITION = field(name("globalindex"), Long.class);
@@ -53,16 +58,49 @@ public class AuditTrail {
     this.db = db;
   }
 
+  @Override
+  public void destroy() {
+    prefetch.shutdownNow();
+  }
+
   /** Receives records in order; may throw to stop the export. */
   @FunctionalInterface
   public interface Sink {
     void accept(AuditRecord record) throws IOException;
   }
 
-  /** The newest position in the event store: an export started now ends there. */
-  public long head() {
-    Long head = db.select(org.jooq.impl.DSL.max(POSITION)).from(EVENTS).fetchOne(0, Long.class);
-    return head == null ? -1 : head;
+  /**
+   * Where an export started now ends: the newest position in the event store, once every
+   * transaction that was still writing when it was read has finished. Positions come from a
+   * sequence before their transaction commits, so an event with a lower position can still be on
+   * its way; an export that ended at the bare maximum would skip it for good (a resumed export
+   * starts after its last position). Waits at most {@code settleTimeout}, normally milliseconds.
+   */
+  public long settledHead() {
+    Record2<String, Long> now =
+        db.select(
+                field("pg_snapshot_xmax(pg_current_snapshot())::text", String.class), max(POSITION))
+            .from(EVENTS)
+            .fetchOne();
+    long head = now.value2() == null ? -1 : now.value2();
+    long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+    while (!Boolean.TRUE.equals(
+        db.select(
+                field(
+                    "pg_snapshot_xmin(pg_current_snapshot()) >= {0}::xid8",
+                    Boolean.class, inline(now.value1())))
+            .fetchOne(0, Boolean.class))) {
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return head;
   }
 
   /** How many events the filter matches up to {@code upTo}: the total a job's progress counts. */

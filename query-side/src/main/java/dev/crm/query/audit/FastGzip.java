@@ -19,7 +19,7 @@ public final class FastGzip extends GZIPOutputStream {
   }
 
   @Override
-  public synchronized void write(byte[] b, int off, int len) throws IOException {
+  public void write(byte[] b, int off, int len) throws IOException {
     super.write(b, off, len);
     written += len;
   }
