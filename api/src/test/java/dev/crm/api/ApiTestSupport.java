@@ -41,6 +41,21 @@ public abstract class ApiTestSupport {
 
   @LocalServerPort protected int port;
 
+  @org.springframework.beans.factory.annotation.Autowired
+  private org.springframework.jdbc.core.JdbcTemplate supportJdbc;
+
+  /**
+   * The test database outlives each test class: a class that died while it had a processor paused
+   * or a rebuild under way must not leave later classes with it.
+   */
+  @org.junit.jupiter.api.BeforeEach
+  void nothingLeftPausedOrRebuildingByEarlierTests() {
+    supportJdbc.update("delete from processor_control");
+    supportJdbc.update(
+        "update read_model_rebuild set state = 'failed', failure = 'left over by an earlier test'"
+            + " where state in ('building', 'paused', 'switching')");
+  }
+
   @DynamicPropertySource
   static void realServices(DynamicPropertyRegistry registry) {
     TestDatabase.Coordinates db = TestDatabase.get();

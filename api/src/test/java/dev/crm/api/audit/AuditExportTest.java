@@ -293,7 +293,7 @@ class AuditExportTest extends ApiTestSupport {
     byte[] whole = get(t.admin(), "/api/v1/audit/exports/" + id + "/download").body();
 
     // Rewind the job to what a node that died after its second chunk left behind: two committed
-    // chunks, their checkpoint, and a lease that has run out.
+    // chunks, their checkpoint, and a lease that runs out in a moment.
     List<String> kept = new ArrayList<>();
     for (int seq = 0; seq < 2; seq++) {
       byte[] chunk =
@@ -310,7 +310,7 @@ class AuditExportTest extends ApiTestSupport {
     jdbc.update(
         "update audit_export_job set state = 'running', chunks = 2, events_done = ?,"
             + " first_position = ?, last_position = ?, chain_head = ?, finished_at = null,"
-            + " lease_owner = 'a node that died', lease_until = now() - interval '1 second',"
+            + " lease_owner = 'a node that died', lease_until = now() + interval '3 seconds',"
             + " bytes = (select sum(length(data)) from audit_export_chunk where job_id = ?::uuid)"
             + " where id = ?::uuid",
         done.size(),

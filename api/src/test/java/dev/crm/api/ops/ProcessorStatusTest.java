@@ -63,6 +63,12 @@ class ProcessorStatusTest extends ApiTestSupport {
   @Test
   void aStoppedProcessorShowsItsLagInEventsAndSecondsUntilItCatchesUp() {
     Tenant t = newTenant();
+    // On a fresh database the processor has no position until it has seen an event.
+    create(t.editor(), "/api/v1/companies", Map.of("name", "Before"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(processor("company-table").get("position").isNull()).isFalse());
     StreamingEventProcessor companies =
         processing.eventProcessor("company-table", StreamingEventProcessor.class).orElseThrow();
     companies.shutdownAsync().join();
