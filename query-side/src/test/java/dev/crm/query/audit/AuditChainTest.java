@@ -27,26 +27,30 @@ class AuditChainTest {
     AuditWriter w = new AuditWriter(format, filter, out);
     w.header();
     for (int i = 0; i < records; i++) {
-      String payload =
-          "{\"contactId\":\"c" + i + "\",\"note\":\"comma, \\\"quote\\\" and ünïcode " + i + "\"}";
-      w.write(
-          new AuditRecord(
-              100 + i * 3,
-              "e" + i,
-              "2026-12-04T10:00:0" + (i % 10) + ".000Z",
-              TENANT,
-              "actor-" + (i % 2),
-              "req-" + i,
-              "corr-" + i,
-              "cause-" + i,
-              "Contact",
-              "c" + i,
-              0,
-              "dev.crm.domain.contact.ContactEvent$ContactCreated",
-              payload.getBytes(StandardCharsets.UTF_8)));
+      w.write(record(i));
     }
     w.manifest();
     return out.toByteArray();
+  }
+
+  /** Record {@code i} of the test exports: positions 100, 103, …; text that CSV must quote. */
+  private static AuditRecord record(int i) {
+    String payload =
+        "{\"contactId\":\"c" + i + "\",\"note\":\"comma, \\\"quote\\\" and ünïcode " + i + "\"}";
+    return new AuditRecord(
+        100 + i * 3,
+        "e" + i,
+        "2026-12-04T10:00:0" + (i % 10) + ".000Z",
+        TENANT,
+        "actor-" + (i % 2),
+        "req-" + i,
+        "corr-" + i,
+        "cause-" + i,
+        "Contact",
+        "c" + i,
+        0,
+        "dev.crm.domain.contact.ContactEvent$ContactCreated",
+        payload.getBytes(StandardCharsets.UTF_8));
   }
 
   private static AuditVerifier.Result verify(byte[] bytes) throws IOException {
@@ -164,29 +168,9 @@ class AuditChainTest {
     first.header();
     byte[] whole = export(format, 10);
     List<String> lines = lines(whole);
-    // Re-create the same records by writing them again through two writers.
     List<AuditRecord> records = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      records.add(
-          new AuditRecord(
-              100 + i * 3,
-              "e" + i,
-              "2026-12-04T10:00:0" + (i % 10) + ".000Z",
-              TENANT,
-              "actor-" + (i % 2),
-              "req-" + i,
-              "corr-" + i,
-              "cause-" + i,
-              "Contact",
-              "c" + i,
-              0,
-              "dev.crm.domain.contact.ContactEvent$ContactCreated",
-              ("{\"contactId\":\"c"
-                      + i
-                      + "\",\"note\":\"comma, \\\"quote\\\" and ünïcode "
-                      + i
-                      + "\"}")
-                  .getBytes(StandardCharsets.UTF_8)));
+      records.add(record(i));
     }
     for (AuditRecord r : records.subList(0, 4)) {
       first.write(r);
