@@ -4,23 +4,14 @@ import static dev.crm.db.jooq.Tables.AUDIT_EXPORT_CHUNK;
 import static dev.crm.db.jooq.Tables.AUDIT_EXPORT_JOB;
 
 import dev.crm.db.jooq.tables.records.AuditExportJobRecord;
+import dev.crm.infra.jobs.LeasedJobRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -29,11 +20,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs queued audit exports, on whichever node claims them first ({@code FOR UPDATE SKIP LOCKED}
- * under a lease, as imports are run). The output is written in chunks of about {@code chunk-bytes}
- * of text, each gzipped on its own; a chunk is committed together with the position, count and
- * chain head it reached, so a job whose node died is resumed by another after its lease expires,
- * from the last committed chunk, and its file is the one an uninterrupted run would have written.
+ * Runs queued audit exports, on whichever node claims them first ({@link LeasedJobRunner}, as
+ * imports are run). The output is written in chunks of about {@code chunk-bytes} of text, each
+ * gzipped on its own; a chunk is committed together with the position, count and chain head it
+ * reached, so a job whose node died is resumed by another after its lease expires, from the last
+ * committed chunk, and its file is the one an uninterrupted run would have written.
  */
 @Component
 public class AuditExportRunner implements DisposableBean {
@@ -42,16 +33,8 @@ public class AuditExportRunner implements DisposableBean {
   private final DSLContext db;
   private final Clock clock;
   private final AuditTrail trail;
-  private final Duration lease;
   private final long chunkBytes;
-  private final Semaphore slots;
-  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-  private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
-  private final String nodeId =
-      ManagementFactory.getRuntimeMXBean().getName() + ":" + UUID.randomUUID();
-  private final Set<UUID> running = ConcurrentHashMap.newKeySet();
-  private volatile boolean stopping;
+  private final LeasedJobRunner<AuditExportJobRecord> runner;
 
   public AuditExportRunner(
       DSLContext db,
@@ -64,8 +47,22 @@ public class AuditExportRunner implements DisposableBean {
     this.clock = clock;
     this.trail = trail;
     this.chunkBytes = chunkBytes;
-    this.lease = lease;
-    this.slots = new Semaphore(concurrency);
+    this.runner =
+        new LeasedJobRunner<>(
+            db,
+            clock,
+            new LeasedJobRunner.Columns<>(
+                AUDIT_EXPORT_JOB,
+                AUDIT_EXPORT_JOB.ID,
+                AUDIT_EXPORT_JOB.STATE,
+                AUDIT_EXPORT_JOB.LEASE_OWNER,
+                AUDIT_EXPORT_JOB.LEASE_UNTIL,
+                AUDIT_EXPORT_JOB.CREATED_AT,
+                AUDIT_EXPORT_JOB.STARTED_AT,
+                AUDIT_EXPORT_JOB.UPDATED_AT),
+            lease,
+            concurrency,
+            "Audit export");
   }
 
   /** Thrown when another node took the job over: this one stops without touching it again. */
@@ -77,62 +74,7 @@ public class AuditExportRunner implements DisposableBean {
 
   @Scheduled(fixedDelayString = "${crm.audit.poll-interval:PT1S}")
   public void poll() {
-    while (!stopping && slots.tryAcquire()) {
-      Optional<AuditExportJobRecord> claimed;
-      try {
-        claimed = claim();
-      } catch (RuntimeException e) {
-        // The database did not answer: the slot stays free and the next poll tries again.
-        slots.release();
-        log.warn("Audit export queue not readable: {}", e.toString());
-        return;
-      }
-      if (claimed.isEmpty()) {
-        slots.release();
-        return;
-      }
-      workers.submit(
-          () -> {
-            try {
-              run(claimed.get());
-            } finally {
-              slots.release();
-            }
-          });
-    }
-  }
-
-  private Optional<AuditExportJobRecord> claim() {
-    OffsetDateTime now = OffsetDateTime.now(clock);
-    var runnable =
-        db.select(AUDIT_EXPORT_JOB.ID)
-            .from(AUDIT_EXPORT_JOB)
-            .where(
-                AUDIT_EXPORT_JOB
-                    .STATE
-                    .eq("queued")
-                    .or(
-                        AUDIT_EXPORT_JOB
-                            .STATE
-                            .eq("running")
-                            .and(AUDIT_EXPORT_JOB.LEASE_UNTIL.lt(now))))
-            .and(running.isEmpty() ? DSL.noCondition() : AUDIT_EXPORT_JOB.ID.notIn(running))
-            .orderBy(AUDIT_EXPORT_JOB.CREATED_AT)
-            .limit(1)
-            .forUpdate()
-            .skipLocked();
-    Optional<AuditExportJobRecord> claimed =
-        db.update(AUDIT_EXPORT_JOB)
-            .set(AUDIT_EXPORT_JOB.STATE, "running")
-            .set(AUDIT_EXPORT_JOB.LEASE_OWNER, nodeId)
-            .set(AUDIT_EXPORT_JOB.LEASE_UNTIL, now.plus(lease))
-            .set(AUDIT_EXPORT_JOB.STARTED_AT, DSL.coalesce(AUDIT_EXPORT_JOB.STARTED_AT, now))
-            .set(AUDIT_EXPORT_JOB.UPDATED_AT, now)
-            .where(AUDIT_EXPORT_JOB.ID.eq(runnable))
-            .returning()
-            .fetchOptional();
-    claimed.ifPresent(job -> running.add(job.getId()));
-    return claimed;
+    runner.poll(this::run);
   }
 
   /** The chunk being filled: a gzip member of its own, and the writer that continues the chain. */
@@ -155,19 +97,6 @@ public class AuditExportRunner implements DisposableBean {
   private void run(AuditExportJobRecord job) {
     UUID id = job.getId();
     AuditFilter filter = AuditExportJobs.filter(job);
-    var heartbeat =
-        heartbeats.scheduleAtFixedRate(
-            () -> {
-              // A failed renewal must not end the schedule: the next one may get through.
-              try {
-                renewLease(id);
-              } catch (RuntimeException e) {
-                log.warn("lease renewal failed: {}", e.toString());
-              }
-            },
-            lease.toMillis() / 3,
-            lease.toMillis() / 3,
-            TimeUnit.MILLISECONDS);
     try {
       int[] seq = {job.getChunks()};
       AuditWriter.State resumed =
@@ -188,7 +117,7 @@ public class AuditExportRunner implements DisposableBean {
           from,
           job.getHeadPosition(),
           r -> {
-            if (stopping) {
+            if (runner.stopping()) {
               throw new IllegalStateException("stopping");
             }
             chunk[0].writer.write(r);
@@ -203,13 +132,10 @@ public class AuditExportRunner implements DisposableBean {
     } catch (LeaseLost lost) {
       log.warn("Audit export {} was taken over by another node", id);
     } catch (IOException | RuntimeException e) {
-      if (!stopping) {
+      if (!runner.stopping()) {
         log.error("Audit export {} failed", id, e);
         fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
-    } finally {
-      heartbeat.cancel(false);
-      running.remove(id);
     }
   }
 
@@ -230,7 +156,7 @@ public class AuditExportRunner implements DisposableBean {
                   .set(AUDIT_EXPORT_JOB.FIRST_POSITION, state.firstPosition())
                   .set(AUDIT_EXPORT_JOB.LAST_POSITION, state.lastPosition())
                   .set(AUDIT_EXPORT_JOB.CHAIN_HEAD, state.chainHead())
-                  .set(AUDIT_EXPORT_JOB.LEASE_UNTIL, now.plus(lease))
+                  .set(AUDIT_EXPORT_JOB.LEASE_UNTIL, now.plus(runner.lease()))
                   .set(AUDIT_EXPORT_JOB.UPDATED_AT, now);
           if (last) {
             update =
@@ -244,7 +170,7 @@ public class AuditExportRunner implements DisposableBean {
               update
                   .where(
                       AUDIT_EXPORT_JOB.ID.eq(id),
-                      AUDIT_EXPORT_JOB.LEASE_OWNER.eq(nodeId),
+                      AUDIT_EXPORT_JOB.LEASE_OWNER.eq(runner.nodeId()),
                       AUDIT_EXPORT_JOB.STATE.eq("running"),
                       AUDIT_EXPORT_JOB.CHUNKS.eq(seq))
                   .execute();
@@ -259,17 +185,6 @@ public class AuditExportRunner implements DisposableBean {
         });
   }
 
-  private void renewLease(UUID id) {
-    OffsetDateTime now = OffsetDateTime.now(clock);
-    db.update(AUDIT_EXPORT_JOB)
-        .set(AUDIT_EXPORT_JOB.LEASE_UNTIL, now.plus(lease))
-        .where(
-            AUDIT_EXPORT_JOB.ID.eq(id),
-            AUDIT_EXPORT_JOB.LEASE_OWNER.eq(nodeId),
-            AUDIT_EXPORT_JOB.STATE.eq("running"))
-        .execute();
-  }
-
   private void fail(UUID id, String failure) {
     OffsetDateTime now = OffsetDateTime.now(clock);
     db.update(AUDIT_EXPORT_JOB)
@@ -279,15 +194,13 @@ public class AuditExportRunner implements DisposableBean {
         .set(AUDIT_EXPORT_JOB.UPDATED_AT, now)
         .setNull(AUDIT_EXPORT_JOB.LEASE_OWNER)
         .setNull(AUDIT_EXPORT_JOB.LEASE_UNTIL)
-        .where(AUDIT_EXPORT_JOB.ID.eq(id), AUDIT_EXPORT_JOB.LEASE_OWNER.eq(nodeId))
+        .where(AUDIT_EXPORT_JOB.ID.eq(id), AUDIT_EXPORT_JOB.LEASE_OWNER.eq(runner.nodeId()))
         .execute();
   }
 
   /** On shutdown, stop between records; the lease expires and a node resumes the job. */
   @Override
   public void destroy() {
-    stopping = true;
-    workers.shutdown();
-    heartbeats.shutdownNow();
+    runner.stop();
   }
 }
