@@ -2,6 +2,7 @@ package dev.crm.api.ops;
 
 import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.infra.axon.ReadModelPositions;
+import dev.crm.infra.jobs.Progress;
 import dev.crm.infra.rebuild.ProcessorReplays;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -154,22 +155,19 @@ public class ProcessorStatusController {
 
   private static ReplayProgress progress(
       ProcessorReplays.Replay r, Long position, boolean replaying) {
-    double percent = 100.0;
-    Double rate = null;
-    Double eta = null;
-    if (replaying) {
-      long done = position == null ? 0 : Math.max(0, position);
-      percent =
-          r.headAtStart() <= 0
-              ? 0.0
-              : Math.min(99.9, Math.round(done * 1000.0 / r.headAtStart()) / 10.0);
-      double seconds = Duration.between(r.startedAt(), OffsetDateTime.now()).toMillis() / 1000.0;
-      if (seconds >= 1 && done > 0) {
-        rate = Math.round(done / seconds * 10) / 10.0;
-        eta = Math.round(Math.max(0, r.headAtStart() - done) / rate * 10) / 10.0;
-      }
+    if (!replaying) {
+      return new ReplayProgress(r.startedAt(), r.headAtStart(), false, 100.0, null, null);
     }
-    return new ReplayProgress(r.startedAt(), r.headAtStart(), replaying, percent, rate, eta);
+    long done = position == null ? 0 : Math.max(0, position);
+    Progress p = Progress.of(done, r.headAtStart(), r.startedAt(), OffsetDateTime.now());
+    // Not done until no segment replays, whatever the arithmetic says.
+    return new ReplayProgress(
+        r.startedAt(),
+        r.headAtStart(),
+        true,
+        Math.min(99.9, p.percent()),
+        p.perSecond(),
+        p.etaSeconds());
   }
 
   private ProcessorStatus status(StreamingEventProcessor processor, long head) {

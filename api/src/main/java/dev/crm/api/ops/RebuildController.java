@@ -4,12 +4,12 @@ import dev.crm.db.jooq.tables.records.ReadModelRebuildRecord;
 import dev.crm.domain.shared.AggregateNotFound;
 import dev.crm.domain.shared.InvalidField;
 import dev.crm.infra.axon.ReadModelPositions;
+import dev.crm.infra.jobs.Progress;
 import dev.crm.infra.rebuild.ReadModelRebuilds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
@@ -116,27 +116,16 @@ public class RebuildController {
     // The rebuild processor's position belongs to the rebuild under way, not to finished ones.
     boolean active = Set.of("building", "paused", "switching").contains(r.getState());
     Long position = active && search.position().isPresent() ? search.position().getAsLong() : null;
-    double percent;
-    if (done) {
-      percent = 100.0;
-    } else if (position == null || head <= 0) {
-      percent = 0.0;
-    } else {
-      percent = Math.min(100.0, Math.round(position * 1000.0 / head) / 10.0);
+    Progress progress =
+        position == null
+            ? new Progress(0.0, null, null)
+            : Progress.of(position, head, r.getStartedAt(), OffsetDateTime.now());
+    if (!r.getState().equals("building")) {
+      progress = progress.withoutEta();
     }
-    Double rate = null;
-    Double eta = null;
-    if (!done && position != null) {
-      // The average since the start: a batch commits thousands of events at once, so rates over
-      // a few seconds jump between zero and twice the real one.
-      double seconds = Duration.between(r.getStartedAt(), OffsetDateTime.now()).toMillis() / 1000.0;
-      if (seconds >= 1 && position > 0) {
-        rate = Math.round(position / seconds * 10) / 10.0;
-        if (r.getState().equals("building")) {
-          eta = Math.round(Math.max(0, head - position) / rate * 10) / 10.0;
-        }
-      }
-    }
+    double percent = done ? 100.0 : progress.percent();
+    Double rate = progress.perSecond();
+    Double eta = progress.etaSeconds();
     return new RebuildView(
         r.getId(),
         r.getReadModel(),

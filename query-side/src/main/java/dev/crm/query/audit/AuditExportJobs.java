@@ -6,10 +6,10 @@ import static dev.crm.db.jooq.Tables.AUDIT_EXPORT_JOB;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crm.db.jooq.tables.records.AuditExportJobRecord;
+import dev.crm.infra.jobs.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -160,16 +160,11 @@ public class AuditExportJobs {
     AuditFilter filter = filter(r);
     long total = r.getTotalEvents();
     long done = r.getEventsDone();
-    double percent =
-        "completed".equals(r.getState())
-            ? 100.0
-            : total == 0 ? 0.0 : Math.min(100.0, Math.round(done * 1000.0 / total) / 10.0);
-    Double eta = null;
-    if ("running".equals(r.getState()) && r.getStartedAt() != null && done > 0) {
-      double elapsed =
-          Duration.between(r.getStartedAt(), OffsetDateTime.now(clock)).toMillis() / 1000.0;
-      eta = Math.round(Math.max(0, total - done) * elapsed / done * 10) / 10.0;
-    }
+    boolean running = "running".equals(r.getState());
+    Progress progress =
+        Progress.of(done, total, running ? r.getStartedAt() : null, OffsetDateTime.now(clock));
+    double percent = "completed".equals(r.getState()) ? 100.0 : progress.percent();
+    Double eta = progress.etaSeconds();
     boolean completed = "completed".equals(r.getState());
     return new JobView(
         r.getId().toString(),
