@@ -216,7 +216,11 @@ public final class CrmBench {
         // Last: a rebuild replaces the search indexes the other phases measured.
         try (ServiceProcess service = start(db, keyFile, "service-replay.log", false)) {
           CrmClient platform = new CrmClient(Http.create(), service.base(), readKey(keyFile));
-          report.put("replay", new ReplayBench(db, System.out).run(platform, readTenant));
+          Files.createDirectories(outDir.resolve("data"));
+          DataGenerator generator =
+              new DataGenerator(platform, size, outDir.resolve("data"), System.out, sizing.seed);
+          report.put(
+              "replay", new ReplayBench(db, System.out, generator).run(platform, readTenant));
         }
       }
       String name = phases.equals("all") ? size.name() : size.name() + "-" + phases;

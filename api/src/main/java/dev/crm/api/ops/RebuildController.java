@@ -11,8 +11,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,17 +29,18 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * Rebuilds of read models from the events, beside the serving version and switched in without
  * downtime (platform admin): start one, follow its progress (percent of the event store replayed,
- * rate, ETA), pause and resume it. The search indexes are rebuilt this way (the projections
- * module's {@code SearchRebuilds} describes the steps).
+ * rate, ETA), pause and resume it. The search indexes ({@code search}) and the SQL read tables
+ * ({@code tables}) are rebuilt this way (the projections module's {@code BlueGreenRebuild}
+ * describes the steps).
  */
 @RestController
 @Tag(name = "Operations")
 public class RebuildController {
-  private final ReadModelRebuilds search;
+  private final Map<String, ReadModelRebuilds> rebuilds = new TreeMap<>();
   private final ReadModelPositions positions;
 
-  public RebuildController(ReadModelRebuilds search, ReadModelPositions positions) {
-    this.search = search;
+  public RebuildController(List<ReadModelRebuilds> rebuilds, ReadModelPositions positions) {
+    rebuilds.forEach(r -> this.rebuilds.put(r.readModel(), r));
     this.positions = positions;
   }
 
@@ -57,15 +62,18 @@ public class RebuildController {
       String failure) {}
 
   @PostMapping("/api/v1/admin/rebuilds")
-  @Operation(summary = "Rebuild a read model (readModel: search) beside the serving one")
+  @Operation(summary = "Rebuild a read model (readModel: search or tables) beside the serving one")
   public ResponseEntity<RebuildView> start(@RequestBody(required = false) RebuildRequest request)
       throws IOException {
     String model = request == null ? null : request.readModel();
-    if (!search.readModel().equals(model)) {
-      throw new InvalidField("readModel", "must name a rebuildable read model: search");
+    ReadModelRebuilds rebuild = model == null ? null : rebuilds.get(model);
+    if (rebuild == null) {
+      throw new InvalidField(
+          "readModel",
+          "must name a rebuildable read model: " + String.join(", ", rebuilds.keySet()));
     }
     try {
-      RebuildView view = view(search.start());
+      RebuildView view = view(rebuild, rebuild.start());
       return ResponseEntity.accepted()
           .location(URI.create("/api/v1/admin/rebuilds/" + view.id()))
           .body(view);
@@ -77,20 +85,32 @@ public class RebuildController {
   @GetMapping("/api/v1/admin/rebuilds")
   @Operation(summary = "Rebuilds, newest first")
   public List<RebuildView> list() {
-    return search.list().stream().map(this::view).toList();
+    return rebuilds.values().stream()
+        .flatMap(r -> r.list().stream().map(record -> view(r, record)))
+        .sorted(Comparator.comparing(RebuildView::startedAt).reversed())
+        .toList();
   }
 
   @GetMapping("/api/v1/admin/rebuilds/{id}")
   @Operation(summary = "A rebuild's state and progress: percent, events per second, ETA")
   public RebuildView get(@PathVariable String id) {
-    return view(search.find(id).orElseThrow(() -> new AggregateNotFound("rebuild", id)));
+    ReadModelRebuilds rebuild = of(id);
+    return view(rebuild, rebuild.find(id).orElseThrow());
+  }
+
+  /** The read model whose rebuild this is. */
+  private ReadModelRebuilds of(String id) {
+    return rebuilds.values().stream()
+        .filter(r -> r.find(id).isPresent())
+        .findFirst()
+        .orElseThrow(() -> new AggregateNotFound("rebuild", id));
   }
 
   @PostMapping("/api/v1/admin/rebuilds/{id}/pause")
   @Operation(summary = "Pause a building rebuild on every node; it keeps its position")
   public RebuildView pause(@PathVariable String id) {
     RebuildView before = get(id);
-    if (!search.pause(id)) {
+    if (!of(id).pause(id)) {
       throw new ResponseStatusException(
           HttpStatus.CONFLICT,
           "only a building rebuild can be paused; this one is " + before.state());
@@ -102,7 +122,7 @@ public class RebuildController {
   @Operation(summary = "Resume a paused rebuild")
   public RebuildView resume(@PathVariable String id) {
     RebuildView before = get(id);
-    if (!search.resume(id)) {
+    if (!of(id).resume(id)) {
       throw new ResponseStatusException(
           HttpStatus.CONFLICT,
           "only a paused rebuild can be resumed; this one is " + before.state());
@@ -110,12 +130,13 @@ public class RebuildController {
     return get(id);
   }
 
-  private RebuildView view(ReadModelRebuildRecord r) {
+  private RebuildView view(ReadModelRebuilds rebuild, ReadModelRebuildRecord r) {
     boolean done = r.getState().equals("completed");
     long head = positions.head();
     // The rebuild processor's position belongs to the rebuild under way, not to finished ones.
     boolean active = Set.of("building", "paused", "switching").contains(r.getState());
-    Long position = active && search.position().isPresent() ? search.position().getAsLong() : null;
+    OptionalLong at = active ? rebuild.position() : OptionalLong.empty();
+    Long position = at.isPresent() ? at.getAsLong() : null;
     Progress progress =
         position == null
             ? new Progress(0.0, null, null)

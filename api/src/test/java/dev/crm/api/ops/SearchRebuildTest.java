@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import dev.crm.api.ApiTestSupport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,45 +13,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Blue/green rebuilds of the search indexes against the real Elasticsearch and PostgreSQL: a
  * rebuild under writes ends equal to the contact table while searches never fail or come back
  * empty, a damaged index is repaired, and a rebuild can be paused and resumed.
  */
-class SearchRebuildTest extends ApiTestSupport {
+class SearchRebuildTest extends RebuildTestSupport {
   private static final String ALIAS = SEARCH_INDEX_PREFIX + "-contacts";
   @Autowired ElasticsearchClient es;
   @Autowired DSLContext db;
-
-  private Response start() {
-    return platformAdmin().post("/api/v1/admin/rebuilds", Map.of("readModel", "search"));
-  }
-
-  /** Follows a rebuild until it completes; answers the views seen on the way. */
-  private List<JsonNode> awaitCompleted(String id) {
-    List<JsonNode> seen = new CopyOnWriteArrayList<>();
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () -> {
-              Response r = platformAdmin().get("/api/v1/admin/rebuilds/" + id);
-              assertThat(r.status()).as(r.body()).isEqualTo(200);
-              seen.add(r.json());
-              assertThat(r.json().get("state").asString()).isNotEqualTo("failed");
-              assertThat(r.json().get("state").asString()).isEqualTo("completed");
-            });
-    return seen;
-  }
 
   private Response search(Tenant t, String q) {
     return t.viewer().get("/api/v1/search/contacts?limit=100&q=" + q);
@@ -110,56 +84,27 @@ class SearchRebuildTest extends ApiTestSupport {
         .until(() -> search(t, "Rebuildson").json().get("total").asLong() == 20);
     Set<String> before = servingIndexes();
 
-    AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger written = new AtomicInteger(20);
-    ConcurrentLinkedQueue<String> readProblems = new ConcurrentLinkedQueue<>();
-    AtomicInteger reads = new AtomicInteger();
-    Thread writer =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  int i = 0;
-                  while (writing.get()) {
-                    String id =
-                        create(t.editor(), "/api/v1/contacts", person("Bo" + i++, "Rebuildson"));
-                    written.incrementAndGet();
-                    if (i % 3 == 0) {
-                      t.editor().patch("/api/v1/contacts/" + id, Map.of("lastName", "Rebuildson"));
-                    }
-                    sleep(50);
-                  }
-                });
-    Thread reader =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  while (writing.get()) {
-                    Response r = search(t, "Rebuildson");
-                    reads.incrementAndGet();
-                    if (r.status() != 200) {
-                      readProblems.add(r.status() + " " + r.body());
-                    } else if (r.json().get("total").asLong() < 20) {
-                      readProblems.add("only " + r.json().get("total") + " hits");
-                    }
-                    sleep(20);
-                  }
-                });
-
-    Response started = start();
-    assertThat(started.status()).as(started.body()).isEqualTo(202);
-    String id = started.json().get("id").asString();
-    assertThat(start().status()).as("one rebuild at a time").isEqualTo(409);
-    List<JsonNode> seen = awaitCompleted(id);
-    sleep(1000);
-    writing.set(false);
-    writer.join();
-    reader.join();
-
-    assertThat(readProblems).as("searches during the rebuild and its switch").isEmpty();
-    assertThat(reads.get()).isGreaterThan(10);
-    assertThat(seen)
-        .anySatisfy(v -> assertThat(v.get("state").asString()).isIn("building", "switching"));
-    assertThat(seen.getLast().get("percent").asDouble()).isEqualTo(100.0);
+    String id =
+        rebuildUnderLoad(
+            "search",
+            i -> {
+              String contact =
+                  create(t.editor(), "/api/v1/contacts", person("Bo" + i, "Rebuildson"));
+              written.incrementAndGet();
+              if (i % 3 == 0) {
+                t.editor().patch("/api/v1/contacts/" + contact, Map.of("lastName", "Rebuildson"));
+              }
+            },
+            () -> {
+              Response r = search(t, "Rebuildson");
+              if (r.status() != 200) {
+                return r.status() + " " + r.body();
+              }
+              return r.json().get("total").asLong() < 20
+                  ? "only " + r.json().get("total") + " hits"
+                  : null;
+            });
     Set<String> after = servingIndexes();
     assertThat(after)
         .allSatisfy(i -> assertThat(i).endsWith("-r" + id))
@@ -199,23 +144,10 @@ class SearchRebuildTest extends ApiTestSupport {
     es.index(i -> i.index(write).id(ids.get(1)).routing(t.id()).document(wrong));
     assertThat(documents(t.id())).isNotEqualTo(rows(t.id()));
 
-    Response started = start();
+    Response started = startRebuild("search");
     assertThat(started.status()).as(started.body()).isEqualTo(202);
     String id = started.json().get("id").asString();
-    Response paused = platformAdmin().post("/api/v1/admin/rebuilds/" + id + "/pause", null);
-    // A tiny event store may be rebuilt before the pause lands: then it can no longer pause.
-    if (paused.status() == 200) {
-      assertThat(paused.json().get("state").asString()).isEqualTo("paused");
-      sleep(1500);
-      JsonNode still = platformAdmin().get("/api/v1/admin/rebuilds/" + id).json();
-      assertThat(still.get("state").asString()).isEqualTo("paused");
-      assertThat(platformAdmin().post("/api/v1/admin/rebuilds/" + id + "/pause", null).status())
-          .isEqualTo(409);
-      Response resumed = platformAdmin().post("/api/v1/admin/rebuilds/" + id + "/resume", null);
-      assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
-    } else {
-      assertThat(paused.status()).isEqualTo(409);
-    }
+    pauseAndResume(id);
     awaitCompleted(id);
 
     assertThat(documents(t.id())).isEqualTo(rows(t.id()));
@@ -233,13 +165,5 @@ class SearchRebuildTest extends ApiTestSupport {
     assertThat(bad.contentType()).startsWith("application/problem+json");
     assertThat(bad.body()).contains("readModel");
     assertThat(platformAdmin().get("/api/v1/admin/rebuilds/nope").status()).isEqualTo(404);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

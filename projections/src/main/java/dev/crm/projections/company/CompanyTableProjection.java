@@ -18,12 +18,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,7 +47,12 @@ public class CompanyTableProjection {
    */
   private final BatchedKeys<UUID> changed;
 
+  @Autowired
   public CompanyTableProjection(DSLContext db, SegmentMembers segmentMembers) {
+    this(db, segmentMembers::companiesChanged);
+  }
+
+  private CompanyTableProjection(DSLContext db, Consumer<Map<UUID, Set<UUID>>> companiesChanged) {
     this.db = db;
     this.inserts = new BatchedInserts<>(db, COMPANY);
     this.changed =
@@ -52,8 +60,16 @@ public class CompanyTableProjection {
             GROUP,
             companies -> {
               inserts.flush();
-              segmentMembers.companiesChanged(companies);
+              companiesChanged.accept(companies);
             });
+  }
+
+  /**
+   * A second instance for a rebuild into new tables: {@code db} renders the company table under the
+   * new table's name, and saved segments are not evaluated (they are built again after the switch).
+   */
+  public static CompanyTableProjection forRebuild(DSLContext db) {
+    return new CompanyTableProjection(db, companies -> {});
   }
 
   @EventHandler

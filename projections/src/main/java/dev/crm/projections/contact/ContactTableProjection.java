@@ -27,13 +27,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,7 +55,12 @@ public class ContactTableProjection {
   /** The batch's changed contacts, evaluated again for saved segments once all rows are written. */
   private final BatchedKeys<UUID> changed;
 
+  @Autowired
   public ContactTableProjection(DSLContext db, SegmentMembers segmentMembers) {
+    this(db, segmentMembers::contactsChanged);
+  }
+
+  private ContactTableProjection(DSLContext db, Consumer<Map<UUID, Set<UUID>>> contactsChanged) {
     this.db = db;
     this.inserts = new BatchedInserts<>(db, CONTACT);
     this.changed =
@@ -60,8 +68,16 @@ public class ContactTableProjection {
             GROUP,
             contacts -> {
               inserts.flush();
-              segmentMembers.contactsChanged(contacts);
+              contactsChanged.accept(contacts);
             });
+  }
+
+  /**
+   * A second instance for a rebuild into new tables: {@code db} renders the contact table under the
+   * new table's name, and saved segments are not evaluated (they are built again after the switch).
+   */
+  public static ContactTableProjection forRebuild(DSLContext db) {
+    return new ContactTableProjection(db, contacts -> {});
   }
 
   /** New contacts of a batch are written together ({@link BatchedInserts}). */

@@ -1,0 +1,366 @@
+package dev.crm.projections.rebuild;
+
+import static dev.crm.db.jooq.Tables.CAMPAIGN;
+import static dev.crm.db.jooq.Tables.COMPANY;
+import static dev.crm.db.jooq.Tables.CONTACT;
+import static dev.crm.db.jooq.Tables.SEGMENT_MEMBERSHIP;
+
+import dev.crm.projections.campaign.CampaignTableProjection;
+import dev.crm.projections.company.CompanyTableProjection;
+import dev.crm.projections.contact.ContactTableProjection;
+import dev.crm.projections.segment.SegmentMembershipBackfill;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
+import org.jooq.Record2;
+import org.jooq.conf.MappedSchema;
+import org.jooq.conf.MappedTable;
+import org.jooq.conf.RenderMapping;
+import org.jooq.conf.SettingsTools;
+import org.jooq.impl.DSL;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Blue/green rebuilds of the SQL read tables ({@code contact}, {@code company}, {@code campaign})
+ * from the events ({@link BlueGreenRebuild} has the steps). One processor reads the events once for
+ * all three tables.
+ *
+ * <ul>
+ *   <li><b>Beside.</b> Each table gets a twin ({@code contact_r<suffix>}) made from the serving
+ *       table's own definition in the catalog: columns, defaults, checks, partitioning and
+ *       partitions, primary key; no secondary indexes and no triggers while it loads. Second
+ *       instances of the table projections write it: their jOOQ context renders the table's name as
+ *       the twin's (a render mapping), so the rebuild runs the projections' own code.
+ *   <li><b>Before the switch</b> the twins get the serving tables' secondary indexes (built once
+ *       over the loaded rows, faster than kept up row by row) and fresh statistics.
+ *   <li><b>Swap</b>, in one transaction: the dashboard counts are computed from the twins first;
+ *       then the serving tables, their partitions and indexes are renamed to {@code _o<suffix>} and
+ *       the twins to the serving names; functions typed by the tables' rows and the tables'
+ *       triggers are made again on the new tables; the counts replace the old ones, and saved
+ *       segments' kept members are marked unbuilt (they are counted live until {@link
+ *       SegmentMembershipBackfill} builds them from the new rows). Readers wait for the renames'
+ *       locks for the few milliseconds they take, and never see a missing table.
+ *   <li><b>Drop</b> the old tables.
+ * </ul>
+ */
+@Component
+public class TableRebuilds extends BlueGreenRebuild {
+  public static final String READ_MODEL = "tables";
+  public static final String PROCESSOR = "read-tables-rebuild";
+
+  /** A read table, the processor that writes it and the function of its dashboard counts. */
+  record ReadTable(String name, String processor, String dims) {}
+
+  static final List<ReadTable> TABLES =
+      List.of(
+          new ReadTable(CONTACT.getName(), ContactTableProjection.GROUP, "crm_contact_dims"),
+          new ReadTable(COMPANY.getName(), CompanyTableProjection.GROUP, "crm_company_dims"),
+          new ReadTable(CAMPAIGN.getName(), CampaignTableProjection.GROUP, "crm_campaign_dims"));
+
+  private static final Pattern INDEX_DEF =
+      Pattern.compile(
+          "^CREATE (UNIQUE )?INDEX (\\S+) ON (ONLY )?(\\S+) (USING .*)$", Pattern.DOTALL);
+
+  private final SegmentMembershipBackfill segments;
+
+  public TableRebuilds(
+      RebuildParts parts,
+      SegmentMembershipBackfill segments,
+      @Value("${crm.projections.segments:2}") int segmentCount) {
+    super(
+        parts,
+        READ_MODEL,
+        PROCESSOR,
+        TABLES.stream().map(ReadTable::processor).toList(),
+        segmentCount);
+    this.segments = segments;
+  }
+
+  /** The twin a rebuild writes: {@code contact_r1a2b3c}. */
+  static String twin(String table, String id) {
+    return table + "_r" + suffix(id);
+  }
+
+  /** The name a swapped-out table has until it is dropped: {@code contact_o1a2b3c}. */
+  static String retired(String table, String id) {
+    return table + "_o" + suffix(id);
+  }
+
+  private static String suffix(String id) {
+    return id.substring(id.lastIndexOf('-') + 1).toLowerCase();
+  }
+
+  @Override
+  protected void prepare(String id) {
+    db.transaction(
+        tx -> {
+          DSLContext t = tx.dsl();
+          for (ReadTable table : TABLES) {
+            String serving = table.name();
+            String twin = twin(serving, id);
+            String partitionKey =
+                (String) t.fetchValue("select pg_get_partkeydef({0}::regclass)", serving);
+            ddl(
+                t,
+                "CREATE TABLE "
+                    + DSL.quotedName(twin)
+                    + " (LIKE "
+                    + DSL.quotedName(serving)
+                    + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)"
+                    + (partitionKey == null ? "" : " PARTITION BY " + partitionKey));
+            for (Record2<String, String> p :
+                t.resultQuery(
+                        "select c.relname, pg_get_expr(c.relpartbound, c.oid) from pg_inherits i"
+                            + " join pg_class c on c.oid = i.inhrelid"
+                            + " where i.inhparent = {0}::regclass order by c.relname",
+                        serving)
+                    .coerce(DSL.field("relname", String.class), DSL.field("b", String.class))) {
+              ddl(
+                  t,
+                  "CREATE TABLE "
+                      + DSL.quotedName(twinPart(p.value1(), serving, twin))
+                      + " PARTITION OF "
+                      + DSL.quotedName(twin)
+                      + " "
+                      + p.value2());
+            }
+            String primaryKey =
+                (String)
+                    t.fetchValue(
+                        "select pg_get_constraintdef(oid) from pg_constraint"
+                            + " where conrelid = {0}::regclass and contype = 'p'",
+                        serving);
+            ddl(
+                t,
+                "ALTER TABLE "
+                    + DSL.quotedName(twin)
+                    + " ADD CONSTRAINT "
+                    + DSL.quotedName(twin + "_pkey")
+                    + " "
+                    + primaryKey);
+          }
+        });
+  }
+
+  @Override
+  protected List<Object> handlers(String id) {
+    MappedSchema schema = new MappedSchema().withInput("");
+    for (ReadTable table : TABLES) {
+      schema.withTables(
+          new MappedTable().withInput(table.name()).withOutput(twin(table.name(), id)));
+    }
+    DSLContext twins =
+        DSL.using(
+            db.configuration()
+                .derive(
+                    SettingsTools.clone(db.settings())
+                        .withRenderMapping(new RenderMapping().withSchemata(schema))));
+    return List.of(
+        ContactTableProjection.forRebuild(twins),
+        CompanyTableProjection.forRebuild(twins),
+        new CampaignTableProjection(twins));
+  }
+
+  /** The twins get the serving tables' secondary indexes, built over the loaded rows. */
+  @Override
+  protected void beforeSwitch(String id) {
+    for (ReadTable table : TABLES) {
+      String twin = twin(table.name(), id);
+      for (Record2<String, String> index : secondaryIndexes(db, table.name())) {
+        Matcher def = INDEX_DEF.matcher(index.value2());
+        if (!def.matches()) {
+          throw new IllegalStateException("unexpected index definition: " + index.value2());
+        }
+        String sql =
+            "CREATE "
+                + (def.group(1) == null ? "" : def.group(1))
+                + "INDEX IF NOT EXISTS "
+                + DSL.quotedName(twinPart(index.value1(), table.name(), twin))
+                + " ON "
+                + DSL.quotedName(twin)
+                + " "
+                + def.group(5);
+        db.transaction(
+            tx -> {
+              tx.dsl().execute("SET LOCAL maintenance_work_mem = '256MB'");
+              ddl(tx.dsl(), sql);
+            });
+      }
+      ddl(db, "ANALYZE " + DSL.quotedName(twin));
+      log.info("Rebuild {}: {} indexed", id, twin);
+    }
+  }
+
+  @Override
+  protected Set<String> swap(String id) {
+    Set<String> retired =
+        TABLES.stream()
+            .map(t -> retired(t.name(), id))
+            .collect(Collectors.toCollection(LinkedHashSet::new));
+    db.transaction(
+        tx -> {
+          DSLContext t = tx.dsl();
+          if (t.fetchValue("select to_regclass({0})", twin(TABLES.get(0).name(), id)) == null) {
+            return; // swapped by an earlier attempt
+          }
+          t.execute("SET LOCAL lock_timeout = '30s'");
+          // 1. The dashboard counts of the new rows, before any lock on a serving table.
+          String counts =
+              TABLES.stream()
+                  .map(
+                      table ->
+                          "SELECT c.tenant_id, d.metric, d.key, count(*) AS count FROM "
+                              + DSL.quotedName(twin(table.name(), id))
+                              + " c, "
+                              + table.dims()
+                              + "(ROW(c.*)::"
+                              + DSL.quotedName(table.name())
+                              + ") d GROUP BY 1, 2, 3")
+                  .collect(Collectors.joining(" UNION ALL "));
+          ddl(t, "CREATE TEMP TABLE crm_swap_counts ON COMMIT DROP AS " + counts);
+          for (ReadTable table : TABLES) {
+            String serving = table.name();
+            String twin = twin(serving, id);
+            // 2. What refers to the serving table by its row type or by name, to make again.
+            List<String> functions = new ArrayList<>();
+            for (Record2<String, String> f :
+                t.resultQuery(
+                        "select p.oid::regprocedure::text, pg_get_functiondef(p.oid) from pg_proc p"
+                            + " where p.prorettype = {0}::regtype"
+                            + " or {0}::regtype = any(p.proargtypes::oid[])",
+                        serving)
+                    .coerce(DSL.field("sig", String.class), DSL.field("def", String.class))) {
+              ddl(t, "DROP FUNCTION " + f.value1());
+              functions.add(f.value2());
+            }
+            List<String> triggers =
+                strings(
+                    t,
+                    "select pg_get_triggerdef(oid) from pg_trigger"
+                        + " where tgrelid = {0}::regclass and not tgisinternal",
+                    serving);
+            // 3. The serving table steps aside; the twin takes its names.
+            renameAll(t, serving, retired(serving, id));
+            renameAll(t, twin, serving);
+            functions.forEach(f -> ddl(t, f));
+            triggers.forEach(f -> ddl(t, f));
+            t.execute("DELETE FROM dashboard_count WHERE metric LIKE {0}", serving + ".%");
+          }
+          t.execute("INSERT INTO dashboard_count SELECT * FROM crm_swap_counts");
+          // 4. Kept segment members were built from the old rows.
+          t.deleteFrom(SEGMENT_MEMBERSHIP).execute();
+        });
+    log.info("Rebuild {}: the read tables now serve from the rebuilt rows", id);
+    return retired;
+  }
+
+  /** Saved segments are built again from the new rows, off the switch's path. */
+  @Override
+  protected void afterSwap(String id) {
+    Thread.ofVirtual().name("segments-after-rebuild").start(segments::buildMissing);
+  }
+
+  @Override
+  protected void drop(Set<String> retired) {
+    for (String table : retired) {
+      ddl(db, "DROP TABLE IF EXISTS " + DSL.quotedName(table));
+    }
+  }
+
+  @Override
+  protected void dropUnserved(String id) {
+    for (ReadTable table : TABLES) {
+      ddl(db, "DROP TABLE IF EXISTS " + DSL.quotedName(twin(table.name(), id)));
+    }
+  }
+
+  private static List<Record2<String, String>> secondaryIndexes(DSLContext t, String table) {
+    return t.resultQuery(
+            "select c.relname, pg_get_indexdef(i.indexrelid) from pg_index i"
+                + " join pg_class c on c.oid = i.indexrelid"
+                + " where i.indrelid = {0}::regclass and not i.indisprimary order by c.relname",
+            table)
+        .coerce(DSL.field("relname", String.class), DSL.field("def", String.class))
+        .fetch();
+  }
+
+  /**
+   * Renames a table, its partitions and its indexes (those named after it) from one prefix to
+   * another.
+   */
+  private static void renameAll(DSLContext t, String from, String to) {
+    rename(
+        t,
+        "INDEX",
+        strings(
+            t,
+            "select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid"
+                + " where i.indrelid = {0}::regclass",
+            from),
+        from,
+        to);
+    rename(
+        t,
+        "TABLE",
+        strings(
+            t,
+            "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+                + " where i.inhparent = {0}::regclass",
+            from),
+        from,
+        to);
+    ddl(t, "ALTER TABLE " + DSL.quotedName(from) + " RENAME TO " + DSL.quotedName(to));
+  }
+
+  private static void rename(
+      DSLContext t, String kind, List<String> relations, String from, String to) {
+    for (String relation : relations) {
+      String name = renamed(relation, from, to);
+      if (!name.equals(relation)) {
+        ddl(
+            t,
+            "ALTER "
+                + kind
+                + " "
+                + DSL.quotedName(relation)
+                + " RENAME TO "
+                + DSL.quotedName(name));
+      }
+    }
+  }
+
+  /** The first column of a catalog query about one relation. */
+  private static List<String> strings(DSLContext t, String sql, String relation) {
+    return t.fetch(sql, relation).getValues(0, String.class);
+  }
+
+  /**
+   * Runs catalog-made SQL as it is: function bodies and definitions must not pass through jOOQ's
+   * plain-SQL templating, which reads {@code ?} and braces as placeholders.
+   */
+  private static void ddl(DSLContext t, String sql) {
+    t.connection(
+        c -> {
+          try (var statement = c.createStatement()) {
+            statement.execute(sql);
+          }
+        });
+  }
+
+  /** {@code contact_p00} under prefix {@code contact} becomes {@code <to>_p00}; others stay. */
+  private static String renamed(String name, String from, String to) {
+    return name.startsWith(from + "_") ? to + name.substring(from.length()) : name;
+  }
+
+  /** The twin's name for a serving table's partition or index. */
+  private static String twinPart(String name, String serving, String twin) {
+    String renamed = renamed(name, serving, twin);
+    return renamed.equals(name) ? twin + "_" + name : renamed;
+  }
+}
