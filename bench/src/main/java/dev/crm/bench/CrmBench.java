@@ -128,6 +128,13 @@ public final class CrmBench {
     @Option(names = "--service-java-opts", defaultValue = "")
     String serviceJavaOpts;
 
+    @Option(
+        names = "--rebuilds",
+        defaultValue = "tables,search",
+        split = ",",
+        description = "read models the replay phase rebuilds (default tables,search)")
+    List<String> rebuilds;
+
     @Option(names = "--es-url", defaultValue = "http://127.0.0.1:9200/")
     java.net.URI elasticsearch;
 
@@ -220,7 +227,8 @@ public final class CrmBench {
           DataGenerator generator =
               new DataGenerator(platform, size, outDir.resolve("data"), System.out, sizing.seed);
           report.put(
-              "replay", new ReplayBench(db, System.out, generator).run(platform, readTenant));
+              "replay",
+              new ReplayBench(db, System.out, generator).run(platform, readTenant, rebuilds));
         }
       }
       String name = phases.equals("all") ? size.name() : size.name() + "-" + phases;

@@ -3,6 +3,7 @@ package dev.crm.api.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crm.api.customfield.CustomFields;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,11 +77,30 @@ class TableRebuildTest extends RebuildTestSupport {
     Tenant t = newTenant();
     String company =
         create(
-            t.editor(), "/api/v1/companies", Map.of("name", "Rebuild Co", "industry", "Software"));
+            t.editor(),
+            "/api/v1/companies",
+            Map.of(
+                "name",
+                "Rebuild, \"Co\"",
+                "industry",
+                "Software",
+                "employeeCount",
+                120,
+                "annualRevenue",
+                2500000.50));
     String campaign =
         create(t.editor(), "/api/v1/campaigns", Map.of("name", "Rebuild run", "channel", "email"));
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
+    // Values the rebuild's COPY must carry as they are: quotes, commas, backslashes, arrays.
+    CustomFields.define(t.admin(), "shoeSize", "number");
+    Map<String, Object> rich = person("O'Brien, \"Jr\" \\ sr");
+    rich.put("tags", List.of("vip", "a \"quoted\", tag", "back\\slash", "{brace}"));
+    rich.put("phones", List.of("+1 555 0100", "+44 20 7946 0958"));
+    rich.put("companyId", company);
+    rich.put("leadScore", 42);
+    rich.put("customFields", Map.of("shoeSize", "42"));
+    ids.add(create(t.editor(), "/api/v1/contacts", rich));
+    for (int i = 1; i < 20; i++) {
       ids.add(create(t.editor(), "/api/v1/contacts", person("Tablerow" + i)));
     }
     t.editor().patch("/api/v1/contacts/" + ids.get(1), Map.of("lastName", "Renamed"));

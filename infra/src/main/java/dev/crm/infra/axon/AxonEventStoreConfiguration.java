@@ -94,9 +94,13 @@ public class AxonEventStoreConfiguration {
       ConnectionProvider connectionProvider,
       TransactionManager transactionManager,
       @Qualifier("eventSerializer") Serializer eventSerializer,
-      Configuration configuration) {
+      Configuration configuration,
+      @Value("${crm.event-store.batch-size:1000}") int batchSize) {
     return JdbcEventStorageEngine.builder()
         .connectionProvider(connectionProvider)
+        // Events per query when a processor reads the store (Axon's default is 100): a replay or
+        // rebuild of a million events is then a thousand queries, not ten thousand.
+        .batchSize(batchSize)
         .transactionManager(transactionManager)
         .eventSerializer(eventSerializer)
         // Aggregates keep their state in private fields; the snapshot mapper reads fields.

@@ -49,12 +49,15 @@ public class CompanyTableProjection {
 
   @Autowired
   public CompanyTableProjection(DSLContext db, SegmentMembers segmentMembers) {
-    this(db, segmentMembers::companiesChanged);
+    this(db, new BatchedInserts<>(db, COMPANY), segmentMembers::companiesChanged);
   }
 
-  private CompanyTableProjection(DSLContext db, Consumer<Map<UUID, Set<UUID>>> companiesChanged) {
+  private CompanyTableProjection(
+      DSLContext db,
+      BatchedInserts<CompanyRecord> inserts,
+      Consumer<Map<UUID, Set<UUID>>> companiesChanged) {
     this.db = db;
-    this.inserts = new BatchedInserts<>(db, COMPANY);
+    this.inserts = inserts;
     this.changed =
         new BatchedKeys<>(
             GROUP,
@@ -69,7 +72,7 @@ public class CompanyTableProjection {
    * new table's name, and saved segments are not evaluated (they are built again after the switch).
    */
   public static CompanyTableProjection forRebuild(DSLContext db) {
-    return new CompanyTableProjection(db, companies -> {});
+    return new CompanyTableProjection(db, BatchedInserts.copying(db, COMPANY), companies -> {});
   }
 
   @EventHandler

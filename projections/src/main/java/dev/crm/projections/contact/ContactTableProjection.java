@@ -57,12 +57,15 @@ public class ContactTableProjection {
 
   @Autowired
   public ContactTableProjection(DSLContext db, SegmentMembers segmentMembers) {
-    this(db, segmentMembers::contactsChanged);
+    this(db, new BatchedInserts<>(db, CONTACT), segmentMembers::contactsChanged);
   }
 
-  private ContactTableProjection(DSLContext db, Consumer<Map<UUID, Set<UUID>>> contactsChanged) {
+  private ContactTableProjection(
+      DSLContext db,
+      BatchedInserts<ContactRecord> inserts,
+      Consumer<Map<UUID, Set<UUID>>> contactsChanged) {
     this.db = db;
-    this.inserts = new BatchedInserts<>(db, CONTACT);
+    this.inserts = inserts;
     this.changed =
         new BatchedKeys<>(
             GROUP,
@@ -77,7 +80,7 @@ public class ContactTableProjection {
    * new table's name, and saved segments are not evaluated (they are built again after the switch).
    */
   public static ContactTableProjection forRebuild(DSLContext db) {
-    return new ContactTableProjection(db, contacts -> {});
+    return new ContactTableProjection(db, BatchedInserts.copying(db, CONTACT), contacts -> {});
   }
 
   /** New contacts of a batch are written together ({@link BatchedInserts}). */

@@ -2,9 +2,7 @@ package dev.crm.projections.rebuild;
 
 import static dev.crm.db.jooq.Tables.READ_MODEL_REBUILD;
 import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.table;
 
 import dev.crm.db.jooq.tables.records.ReadModelRebuildRecord;
@@ -26,10 +24,13 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.async.SequencingPolicy;
 import org.axonframework.eventhandling.async.SequentialPerAggregatePolicy;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.slf4j.Logger;
@@ -88,17 +89,16 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
 
   /**
    * @param processor the rebuild's processor
-   * @param serving the processors that write the serving version; {@code segments} must be their
-   *     segment count, since their tokens are taken over segment by segment
+   * @param serving the processors that write the serving version
    */
   protected BlueGreenRebuild(
-      RebuildParts parts, String readModel, String processor, List<String> serving, int segments) {
+      RebuildParts parts, String readModel, String processor, List<String> serving) {
     this.parts = parts;
     this.db = parts.db();
     this.readModel = readModel;
     this.processor = processor;
     this.serving = List.copyOf(serving);
-    this.segments = segments;
+    this.segments = parts.segments();
     this.switcher =
         Executors.newSingleThreadExecutor(Thread.ofVirtual().name(processor + "-switch").factory());
   }
@@ -439,29 +439,57 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
   }
 
   /**
-   * Every serving processor's segments become copies of the rebuild's, with their tokens, in one
-   * transaction; nothing to do when an earlier attempt at the switch already handed them over.
+   * Every segment of every serving processor goes on from the lowest position any of the rebuild's
+   * segments reached (their lower bound, gaps included), in one transaction; nothing to do when an
+   * earlier attempt at the switch already handed them over. The rebuild may have more segments than
+   * the serving processors: events between the lowest and the highest rebuild position are applied
+   * again, which the version guards make a no-op; after the catch-up with the writes paused, all of
+   * them stand at the head anyway.
    */
   private void takeOverTokens() {
+    var tokens = table(name("tokenentry"));
+    var token = field(name("token"), byte[].class);
+    var tokenType = field(name("tokentype"), String.class);
+    var owner = field(name("owner"), String.class);
     db.transaction(
         tx -> {
           DSLContext t = tx.dsl();
-          if (!t.fetchExists(table(name("tokenentry")), TOKEN_PROCESSOR.eq(processor))) {
-            return;
+          var rows = t.select(token, tokenType).from(tokens).where(TOKEN_PROCESSOR.eq(processor));
+          TrackingToken lowest = null;
+          boolean first = true;
+          for (var row : rows.fetch()) {
+            TrackingToken segmentToken =
+                row.value1() == null
+                    ? null
+                    : parts
+                        .serializer()
+                        .deserialize(
+                            new SimpleSerializedObject<>(
+                                row.value1(), byte[].class, row.value2(), null));
+            lowest =
+                first
+                    ? segmentToken
+                    : lowest == null || segmentToken == null
+                        ? null
+                        : lowest.lowerBound(segmentToken);
+            first = false;
           }
-          var tokens = table(name("tokenentry"));
-          var segment = field(name("segment"), Integer.class);
-          var token = field(name("token"), byte[].class);
-          var tokenType = field(name("tokentype"), String.class);
-          var timestamp = field(name("timestamp"), String.class);
+          if (first) {
+            return; // handed over by an earlier attempt
+          }
+          SerializedObject<byte[]> serialized =
+              lowest == null ? null : parts.serializer().serialize(lowest, byte[].class);
           for (String p : serving) {
-            t.deleteFrom(tokens).where(TOKEN_PROCESSOR.eq(p)).execute();
-            t.insertInto(tokens, TOKEN_PROCESSOR, segment, token, tokenType, timestamp)
-                .select(
-                    select(inline(p), segment, token, tokenType, timestamp)
-                        .from(tokens)
-                        .where(TOKEN_PROCESSOR.eq(processor)))
-                .execute();
+            int updated =
+                t.update(tokens)
+                    .set(token, serialized == null ? null : serialized.getData())
+                    .set(tokenType, serialized == null ? null : serialized.getType().getName())
+                    .set(owner, (String) null)
+                    .where(TOKEN_PROCESSOR.eq(p))
+                    .execute();
+            if (updated == 0) {
+              log.warn("Rebuild of {}: {} has no segments yet; it starts on its own", readModel, p);
+            }
           }
           t.deleteFrom(tokens).where(TOKEN_PROCESSOR.eq(processor)).execute();
         });

@@ -5,6 +5,7 @@ import dev.crm.infra.cache.ReadCache;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.Serializer;
 import org.jooq.DSLContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -22,5 +23,7 @@ public record RebuildParts(
     ReadModelPositions positions,
     ProcessorControl control,
     ReadCache cache,
+    Serializer serializer,
+    @Value("${crm.rebuild.segments:4}") int segments,
     @Value("${crm.rebuild.batch-size:2000}") int batchSize,
     @Value("${crm.rebuild.switch-lag:2000}") long switchLag) {}

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.async.SequencingPolicy;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,12 +28,8 @@ public class SearchRebuilds extends BlueGreenRebuild {
   private final MeterRegistry meters;
 
   public SearchRebuilds(
-      RebuildParts parts,
-      ElasticsearchClient es,
-      SearchIndexes indexes,
-      MeterRegistry meters,
-      @Value("${crm.search.projection.segments:2}") int segments) {
-    super(parts, READ_MODEL, PROCESSOR, List.of(SearchProjection.GROUP), segments);
+      RebuildParts parts, ElasticsearchClient es, SearchIndexes indexes, MeterRegistry meters) {
+    super(parts, READ_MODEL, PROCESSOR, List.of(SearchProjection.GROUP));
     this.es = es;
     this.indexes = indexes;
     this.meters = meters;

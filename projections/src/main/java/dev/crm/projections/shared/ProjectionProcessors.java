@@ -2,6 +2,7 @@ package dev.crm.projections.shared;
 
 import dev.crm.infra.cache.ReadCache;
 import dev.crm.infra.cache.ReadCacheProperties;
+import dev.crm.infra.deadletter.DeadLetterPolicy;
 import dev.crm.projections.campaign.CampaignTableProjection;
 import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
@@ -10,9 +11,12 @@ import dev.crm.projections.search.SearchProjection;
 import dev.crm.projections.segment.SegmentTableProjection;
 import dev.crm.projections.timeline.ContactTimelineProjection;
 import java.util.List;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.lifecycle.Phase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -42,7 +46,8 @@ public class ProjectionProcessors {
       @Value("${crm.search.projection.segments:2}") int searchSegments,
       @Value("${crm.search.projection.batch-size:500}") int searchBatchSize,
       ReadCache cache,
-      ReadCacheProperties cacheProperties) {
+      ReadCacheProperties cacheProperties,
+      ConnectionProvider connectionProvider) {
     return configurer -> {
       EventArrivalSignal arrivals = new EventArrivalSignal();
       configurer.onShutdown(Phase.INBOUND_EVENT_CONNECTORS, arrivals::stop);
@@ -74,6 +79,29 @@ public class ProjectionProcessors {
               config -> arrivals.wrap(config.eventStore()),
               (config, builder) ->
                   builder.initialSegmentCount(searchSegments).batchSize(searchBatchSize));
+      // An event a handler fails on for good is parked with the later events of its sequence, and
+      // the processor goes on; a passing failure fails the batch, which is retried
+      // (DeadLetterPolicy). The handlers' SQL runs in savepoints (HandlerSavepoints), so the
+      // transaction that records the dead letter is still usable.
+      List<String> deadLettering = new java.util.ArrayList<>(SQL_GROUPS);
+      deadLettering.add(SearchProjection.GROUP);
+      deadLettering.forEach(
+          group ->
+              configurer
+                  .eventProcessing()
+                  .registerDeadLetterQueue(
+                      group,
+                      c ->
+                          JdbcSequencedDeadLetterQueue.<EventMessage<?>>builder()
+                              .processingGroup(group)
+                              .connectionProvider(connectionProvider)
+                              .transactionManager(c.getComponent(TransactionManager.class))
+                              .genericSerializer(c.serializer())
+                              .eventSerializer(c.eventSerializer())
+                              .build())
+                  .registerDeadLetterPolicy(group, c -> new DeadLetterPolicy())
+                  .registerDeadLetteringEventHandlerInvokerConfiguration(
+                      group, (c, invoker) -> invoker.enableSequenceIdentifierCache()));
       // Cached reads are retired by the processors whose writes they show (after each commit).
       var processing = configurer.eventProcessing();
       processing.registerHandlerInterceptor(
