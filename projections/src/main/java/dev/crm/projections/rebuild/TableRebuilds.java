@@ -10,6 +10,7 @@ import dev.crm.projections.company.CompanyTableProjection;
 import dev.crm.projections.contact.ContactTableProjection;
 import dev.crm.projections.segment.SegmentMembershipBackfill;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -193,6 +194,9 @@ public class TableRebuilds extends BlueGreenRebuild {
                 + def.group(5));
       }
     }
+    // The slowest builds (GIN) first, so that two threads finish together rather than one
+    // building the last GIN index alone.
+    builds.sort(Comparator.comparing(sql -> !sql.contains("USING gin")));
     long started = System.nanoTime();
     try (ExecutorService pool = Executors.newFixedThreadPool(indexThreads)) {
       List<Future<?>> running = new ArrayList<>();

@@ -51,8 +51,10 @@ public class ProjectionProcessors {
     return configurer -> {
       EventArrivalSignal arrivals = new EventArrivalSignal();
       configurer.onShutdown(Phase.INBOUND_EVENT_CONNECTORS, arrivals::stop);
-      // A failed write (a deadlock, a lost connection) must roll the batch back and retry it, never
-      // log and skip the event: Axon's default handler would leave the read table without it.
+      // A failed write must roll the batch back and retry it, never log and skip the event: Axon's
+      // default handler would leave the read table without it. (Processors with a dead-letter
+      // queue,
+      // below, decide per failure instead: retry the batch or park the event.)
       configurer
           .eventProcessing()
           .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
