@@ -56,6 +56,21 @@ public abstract class ApiTestSupport {
             + " where state in ('building', 'paused', 'switching')");
   }
 
+  /**
+   * No test may leave an event parked as a dead letter: a projection would have skipped it
+   * silently. (Tests that park events on purpose retry or discard them.) The letters are removed so
+   * that the next test starts clean, and named in the failure.
+   */
+  @org.junit.jupiter.api.AfterEach
+  void noEventWasParkedAsADeadLetter() {
+    java.util.List<String> parked =
+        supportJdbc.queryForList(
+            "delete from deadletterentry returning processinggroup || ': ' || payloadtype || ': '"
+                + " || coalesce(causetype, '') || ' ' || coalesce(causemessage, '')",
+            String.class);
+    assertThat(parked).as("events parked as dead letters").isEmpty();
+  }
+
   @DynamicPropertySource
   static void realServices(DynamicPropertyRegistry registry) {
     TestDatabase.Coordinates db = TestDatabase.get();

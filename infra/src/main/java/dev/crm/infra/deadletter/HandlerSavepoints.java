@@ -1,6 +1,5 @@
 package dev.crm.infra.deadletter;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.concurrent.Callable;
@@ -12,7 +11,7 @@ import org.axonframework.messaging.annotation.MessageHandlingMember;
 import org.axonframework.messaging.annotation.WrappedMessageHandlingMember;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
-import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -34,11 +33,19 @@ public final class HandlerSavepoints implements ExecuteListener, HandlerEnhancer
   private final DataSource dataSource;
   private final String handlerPackage;
 
-  /** A handler's savepoint, once its first statement took one. */
+  /**
+   * A handler's savepoint, once its first statement in the processor's transaction took one. A
+   * statement of a transaction of its own that the handler starts (a {@code REQUIRES_NEW}, which
+   * binds another connection) takes none.
+   */
   private static final class Scope {
-    Connection connection;
+    final ConnectionHolder transaction;
     Savepoint savepoint;
     boolean suspended;
+
+    Scope(ConnectionHolder transaction) {
+      this.transaction = transaction;
+    }
   }
 
   /**
@@ -64,27 +71,27 @@ public final class HandlerSavepoints implements ExecuteListener, HandlerEnhancer
   }
 
   private Object guarded(Callable<Object> handler) throws Exception {
-    if (CURRENT.get() != null || !TransactionSynchronizationManager.isActualTransactionActive()) {
+    if (CURRENT.get() != null
+        || !TransactionSynchronizationManager.isActualTransactionActive()
+        || !(TransactionSynchronizationManager.getResource(dataSource)
+            instanceof ConnectionHolder transaction)) {
       return handler.call();
     }
-    Scope scope = new Scope();
+    Scope scope = new Scope(transaction);
     CURRENT.set(scope);
     try {
       Object result = handler.call();
       if (scope.savepoint != null) {
-        scope.connection.releaseSavepoint(scope.savepoint);
+        transaction.getConnection().releaseSavepoint(scope.savepoint);
       }
       return result;
     } catch (Exception e) {
       if (scope.savepoint != null) {
-        scope.connection.rollback(scope.savepoint);
+        transaction.getConnection().rollback(scope.savepoint);
       }
       throw e;
     } finally {
       CURRENT.remove();
-      if (scope.connection != null) {
-        DataSourceUtils.releaseConnection(scope.connection, dataSource);
-      }
     }
   }
 
@@ -106,12 +113,14 @@ public final class HandlerSavepoints implements ExecuteListener, HandlerEnhancer
   @Override
   public void executeStart(ExecuteContext ctx) {
     Scope scope = CURRENT.get();
-    if (scope == null || scope.savepoint != null || scope.suspended) {
+    if (scope == null
+        || scope.savepoint != null
+        || scope.suspended
+        || TransactionSynchronizationManager.getResource(dataSource) != scope.transaction) {
       return;
     }
     try {
-      scope.connection = DataSourceUtils.getConnection(dataSource);
-      scope.savepoint = scope.connection.setSavepoint();
+      scope.savepoint = scope.transaction.getConnection().setSavepoint();
     } catch (SQLException e) {
       throw new org.jooq.exception.DataAccessException("could not take a savepoint", e);
     }
