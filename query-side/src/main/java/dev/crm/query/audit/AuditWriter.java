@@ -1,14 +1,12 @@
 package dev.crm.query.audit;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,10 +44,6 @@ public final class AuditWriter {
           "payload",
           "prev",
           "chain");
-  private static final JsonFactory JSON =
-      new JsonFactory()
-          .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
-          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   static final ObjectMapper MAPPER = new ObjectMapper();
   private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
   private static final HexFormat HEX = HexFormat.of();
@@ -71,7 +65,7 @@ public final class AuditWriter {
   private final AuditFilter filter;
   private final OutputStream out;
   private final MessageDigest sha256;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+  private final LineBuffer line = new LineBuffer();
   private final StringBuilder csv = new StringBuilder(1024);
   private long count;
   private Long first;
@@ -133,10 +127,20 @@ public final class AuditWriter {
   }
 
   public void write(AuditRecord r) throws IOException {
-    byte[] content = format == Format.JSONL ? jsonl(r) : csv(r);
+    byte[] content;
+    int length;
+    if (format == Format.JSONL) {
+      jsonl(r);
+      content = line.bytes();
+      length = line.size();
+    } else {
+      content = csv(r);
+      length = content.length;
+    }
     sha256.update(prev.getBytes(StandardCharsets.US_ASCII));
-    String chain = HEX.formatHex(sha256.digest(content));
-    out.write(content);
+    sha256.update(content, 0, length);
+    String chain = HEX.formatHex(sha256.digest());
+    out.write(content, 0, length);
     String tail =
         format == Format.JSONL
             ? ",\"prev\":\"" + prev + "\",\"chain\":\"" + chain + "\"}\n"
@@ -169,29 +173,114 @@ public final class AuditWriter {
     out.write(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private byte[] jsonl(AuditRecord r) throws IOException {
+  /**
+   * The line up to {@code prev}, into {@link #line}: the fields in a fixed order, strings escaped
+   * as JSON requires (quote, backslash, control characters; everything else as UTF-8), the payload
+   * as the event store holds it, embedded byte for byte. Written by hand: a JSON generator per line
+   * was most of an export's time.
+   */
+  private void jsonl(AuditRecord r) {
     line.reset();
-    try (JsonGenerator g = JSON.createGenerator(line)) {
-      g.writeStartObject();
-      g.writeNumberField("position", r.position());
-      g.writeStringField("eventId", r.eventId());
-      g.writeStringField("time", r.time());
-      g.writeStringField("tenantId", r.tenantId());
-      g.writeStringField("actorId", r.actorId());
-      g.writeStringField("requestId", r.requestId());
-      g.writeStringField("correlationId", r.correlationId());
-      g.writeStringField("causationId", r.causationId());
-      g.writeStringField("aggregateType", r.aggregateType());
-      g.writeStringField("aggregateId", r.aggregateId());
-      g.writeNumberField("sequence", r.sequence());
-      g.writeStringField("eventType", r.eventType());
-      g.writeFieldName("payload");
-      g.writeRaw(':');
-      g.flush();
-      // The payload is JSON as the event store holds it: embedded byte for byte, not re-encoded.
-      line.write(r.payload());
+    line.ascii("{\"position\":").ascii(Long.toString(r.position()));
+    line.ascii(",\"eventId\":").string(r.eventId());
+    line.ascii(",\"time\":").string(r.time());
+    line.ascii(",\"tenantId\":").string(r.tenantId());
+    line.ascii(",\"actorId\":").string(r.actorId());
+    line.ascii(",\"requestId\":").string(r.requestId());
+    line.ascii(",\"correlationId\":").string(r.correlationId());
+    line.ascii(",\"causationId\":").string(r.causationId());
+    line.ascii(",\"aggregateType\":").string(r.aggregateType());
+    line.ascii(",\"aggregateId\":").string(r.aggregateId());
+    line.ascii(",\"sequence\":").ascii(Long.toString(r.sequence()));
+    line.ascii(",\"eventType\":").string(r.eventType());
+    line.ascii(",\"payload\":");
+    line.write(r.payload(), 0, r.payload().length);
+  }
+
+  /**
+   * A line being built: its bytes are hashed and written where they lie, not copied out. Not a
+   * {@code ByteArrayOutputStream}, whose every {@code write} takes a lock.
+   */
+  private static final class LineBuffer {
+    private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] buf = new byte[2048];
+    private int size;
+
+    byte[] bytes() {
+      return buf;
     }
-    return line.toByteArray();
+
+    int size() {
+      return size;
+    }
+
+    void reset() {
+      size = 0;
+    }
+
+    private void room(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
+    }
+
+    void write(byte[] bytes, int offset, int length) {
+      room(length);
+      System.arraycopy(bytes, offset, buf, size, length);
+      size += length;
+    }
+
+    LineBuffer ascii(String text) {
+      int n = text.length();
+      room(n);
+      for (int i = 0; i < n; i++) {
+        buf[size++] = (byte) text.charAt(i);
+      }
+      return this;
+    }
+
+    /**
+     * A JSON string (or {@code null}): its UTF-8 bytes, with the quote, the backslash and control
+     * characters escaped (bytes of multi-byte characters are all negative and pass as they are).
+     */
+    LineBuffer string(String value) {
+      if (value == null) {
+        return ascii("null");
+      }
+      byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+      // The most an escaped byte takes is six (backslash, u, four hex digits).
+      room(utf8.length * 6 + 2);
+      buf[size++] = '"';
+      for (byte b : utf8) {
+        if (b == '"' || b == '\\' || (b >= 0 && b < 0x20)) {
+          escape(b);
+        } else {
+          buf[size++] = b;
+        }
+      }
+      room(1);
+      buf[size++] = '"';
+      return this;
+    }
+
+    private void escape(byte b) {
+      switch (b) {
+        case '"' -> ascii("\\\"");
+        case '\\' -> ascii("\\\\");
+        case '\n' -> ascii("\\n");
+        case '\r' -> ascii("\\r");
+        case '\t' -> ascii("\\t");
+        case '\b' -> ascii("\\b");
+        case '\f' -> ascii("\\f");
+        default -> {
+          ascii("\\u00");
+          room(2);
+          buf[size++] = HEX_DIGITS[b >> 4];
+          buf[size++] = HEX_DIGITS[b & 0xF];
+        }
+      }
+    }
   }
 
   private byte[] csv(AuditRecord r) throws IOException {

@@ -184,4 +184,43 @@ class AuditChainTest {
     assertThat(verify(out.toByteArray()).valid()).isTrue();
     assertThat(lines).hasSizeGreaterThan(10);
   }
+
+  /**
+   * Fields with characters JSON must escape (quote, backslash, line break, a control character) and
+   * non-ASCII text come back as they were, and the export still verifies.
+   */
+  @org.junit.jupiter.api.Test
+  void jsonlLinesCarryEveryCharacterOfTheirFields() throws IOException {
+    String awkward = "a \"quoted\" \\ back\nslash\t\u0001 ünïcode ✓ end";
+    AuditRecord r =
+        new AuditRecord(
+            7,
+            "e7",
+            "2026-12-04T10:00:00.000Z",
+            TENANT,
+            awkward,
+            null,
+            "corr",
+            "cause",
+            "Contact",
+            "c7",
+            3,
+            "Type",
+            "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AuditWriter w =
+        new AuditWriter(
+            AuditWriter.Format.JSONL,
+            new AuditFilter(TENANT, null, null, null, null, null, null, -1),
+            out);
+    w.header();
+    w.write(r);
+    w.manifest();
+    var line = AuditWriter.MAPPER.readTree(lines(out.toByteArray()).get(1));
+    assertThat(line.get("actorId").asText()).isEqualTo(awkward);
+    assertThat(line.get("requestId").isNull()).isTrue();
+    assertThat(line.get("sequence").asLong()).isEqualTo(3);
+    assertThat(line.get("payload").get("x").asInt()).isEqualTo(1);
+    assertThat(verify(out.toByteArray()).valid()).isTrue();
+  }
 }
