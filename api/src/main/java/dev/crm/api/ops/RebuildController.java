@@ -130,6 +130,18 @@ public class RebuildController {
     return get(id);
   }
 
+  @PostMapping("/api/v1/admin/rebuilds/{id}/cancel")
+  @Operation(summary = "Give up a building or paused rebuild; the serving version stays")
+  public RebuildView cancel(@PathVariable String id) {
+    RebuildView before = get(id);
+    if (!of(id).cancel(id)) {
+      throw new ResponseStatusException(
+          HttpStatus.CONFLICT,
+          "only a building or paused rebuild can be cancelled; this one is " + before.state());
+    }
+    return get(id);
+  }
+
   private RebuildView view(ReadModelRebuilds rebuild, ReadModelRebuildRecord r) {
     boolean done = r.getState().equals("completed");
     long head = positions.head();

@@ -3,6 +3,7 @@ package dev.crm.api.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import dev.crm.infra.deadletter.DeadLetterPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.messaging.deadletter.GenericDeadLetter;
+import org.axonframework.serialization.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -50,7 +52,10 @@ class DeadLetterPolicyTest {
             "check", new SQLException("violates check constraint \"x\"", "23514"));
     var badValue = new RuntimeException(new SQLException("invalid input syntax", "22P02"));
     var bug = new IllegalStateException("no such stage");
-    var unreadable = new RuntimeException("cannot deserialize", new IllegalArgumentException());
+    var unreadable =
+        new SerializationException(
+            "Error while deserializing object",
+            new JsonParseException(null, "Unexpected character ('}' (code 125))"));
     for (Exception failure : new Exception[] {refusedRow, badValue, bug, unreadable}) {
       assertThat(DeadLetterPolicy.isTransient(failure)).as(failure.toString()).isFalse();
       var decision = policy.decide(letter, failure);

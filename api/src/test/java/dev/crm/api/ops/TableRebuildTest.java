@@ -210,5 +210,22 @@ class TableRebuildTest extends RebuildTestSupport {
     Response list = platformAdmin().get("/api/v1/admin/rebuilds");
     assertThat(list.json().get(0).get("id").asString()).isEqualTo(id);
     assertThat(list.json().get(0).get("readModel").asString()).isEqualTo("tables");
+
+    // A rebuild given up is failed, its twins are gone, and the serving tables never changed.
+    Map<String, String> before = rows("contact", t.id());
+    String other = startRebuild("tables").json().get("id").asString();
+    platformAdmin().post("/api/v1/admin/rebuilds/" + other + "/pause", null);
+    Response cancelled = platformAdmin().post("/api/v1/admin/rebuilds/" + other + "/cancel", null);
+    if (cancelled.status() == 200) {
+      assertThat(cancelled.json().get("state").asString()).isEqualTo("failed");
+      assertThat(cancelled.json().get("failure").asString()).contains("cancelled");
+      String suffix = other.substring(other.lastIndexOf('-') + 1);
+      assertThat(db.fetchValue("select to_regclass(?)", "contact_r" + suffix)).isNull();
+    } else {
+      // A tiny event store may be rebuilt and switched before the cancel lands.
+      assertThat(cancelled.status()).isEqualTo(409);
+      awaitCompleted(other);
+    }
+    assertThat(rows("contact", t.id())).isEqualTo(before);
   }
 }

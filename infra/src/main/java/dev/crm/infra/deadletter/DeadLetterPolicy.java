@@ -1,10 +1,13 @@
 package dev.crm.infra.deadletter;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import org.axonframework.common.AxonNonTransientException;
+import org.axonframework.common.AxonTransientException;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.deadletter.DeadLetter;
 import org.axonframework.messaging.deadletter.Decisions;
@@ -17,10 +20,10 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 /**
  * What a projection does with an event its handler failed on. A failure that will pass by itself
  * (the database or Elasticsearch unreachable, a deadlock, a serialization conflict, a lock or
- * statement timeout, an overloaded cluster) fails the batch: it rolls back and is retried with
- * back-off, and no event is set aside for it. Any other failure (a constraint the row breaks, an
- * event that cannot be read, a bug) parks the event as a dead letter, with the later events of its
- * sequence behind it, and the processor goes on with the rest.
+ * statement timeout, an overloaded cluster, a network error) fails the batch: it rolls back and is
+ * retried with back-off, and no event is set aside for it. Any other failure (a constraint the row
+ * breaks, an event that cannot be read, a bug) parks the event as a dead letter, with the later
+ * events of its sequence behind it, and the processor goes on with the rest.
  */
 public final class DeadLetterPolicy implements EnqueuePolicy<EventMessage<?>> {
 
@@ -36,6 +39,14 @@ public final class DeadLetterPolicy implements EnqueuePolicy<EventMessage<?>> {
   /** Whether {@code failure} is one that retrying the same event later can get past. */
   public static boolean isTransient(Throwable failure) {
     for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      // An event that cannot be read stays unreadable: Axon wraps Jackson's parse errors (which
+      // are IOExceptions) in a SerializationException, a non-transient exception.
+      if (c instanceof AxonNonTransientException || c instanceof JsonProcessingException) {
+        return false;
+      }
+      if (c instanceof AxonTransientException) {
+        return true;
+      }
       if (c instanceof SQLTransientException
           || c instanceof SQLRecoverableException
           || c instanceof TransientDataAccessException

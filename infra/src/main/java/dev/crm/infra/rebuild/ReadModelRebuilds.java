@@ -28,6 +28,12 @@ public interface ReadModelRebuilds {
   /** Resumes a paused rebuild; false if it was not paused. */
   boolean resume(String id);
 
+  /**
+   * Gives up a building or paused rebuild (one that cannot get past an event, say): it is marked
+   * failed and what it made is dropped; the serving version never changed. False if it was neither.
+   */
+  boolean cancel(String id);
+
   /** Where the rebuild under way stands in the event store; empty before its first commit. */
   OptionalLong position();
 

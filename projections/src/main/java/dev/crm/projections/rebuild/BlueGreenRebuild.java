@@ -114,6 +114,13 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
     return SequentialPerAggregatePolicy.instance();
   }
 
+  /**
+   * Whether readers already moved to rebuild {@code id}'s version: a node that died between the
+   * swap and the record of it leaves the switch to another, which must not run the steps before the
+   * swap again.
+   */
+  protected abstract boolean swapped(String id) throws IOException;
+
   /** Runs once the rebuild is close to the head, before the serving processors pause. */
   protected void beforeSwitch(String id) throws IOException {}
 
@@ -225,6 +232,18 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
     return resumed;
   }
 
+  @Override
+  public synchronized boolean cancel(String id) {
+    Optional<ReadModelRebuildRecord> r =
+        find(id).filter(x -> x.getState().equals("building") || x.getState().equals("paused"));
+    if (r.isEmpty() || setState(id, r.get().getState(), "failed") != 1) {
+      return false;
+    }
+    fail(r.get(), new IllegalStateException("cancelled by an operator"));
+    poll();
+    return true;
+  }
+
   /** Where the rebuild's processor stands: the lowest position its segments committed. */
   @Override
   public OptionalLong position() {
@@ -285,10 +304,15 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
             log.error("Rebuild {} of {} failed while switching", r.getId(), readModel, e);
             // The serving processors run again whatever step failed: before the swap on the old
             // version from their own positions, after it on the new one.
-            serving.forEach(parts.control()::resume);
-            fail(r, e);
+            resumeServing();
+            try {
+              fail(r, e);
+            } catch (RuntimeException recording) {
+              log.error("Rebuild {}: its failure was not recorded", r.getId(), recording);
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            resumeServing();
           } finally {
             switching = false;
           }
@@ -366,28 +390,36 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
     String id = r.getId();
     log.info("Rebuild {} of {}: switching", id, readModel);
     if (r.getSwitchedAt() == null) {
-      if (running == null) {
-        startLocal(id);
-      }
-      beforeSwitch(id);
-      // 1. No serving batch runs from here on: their positions stay put.
-      for (String p : serving) {
-        if (!parts.control().pause(p, "rebuild " + id + " switching", Duration.ofSeconds(60))) {
-          throw new IllegalStateException(p + " did not pause on every node in 60 s");
+      if (swapped(id)) {
+        // A node died after the swap, before recording it: the serving processors are still
+        // paused (their rows in processor_control stay until resumed); only the record is missing.
+        stopLocal();
+      } else {
+        if (running == null) {
+          startLocal(id);
         }
-      }
-      // 2. The rebuild catches up with the head (nothing new reaches the serving version).
-      long head = parts.positions().head();
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (position().orElse(-1) < head) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the rebuild did not reach the head in 5 minutes");
+        beforeSwitch(id);
+        renewSwitch(id);
+        // 1. No serving batch runs from here on: their positions stay put.
+        for (String p : serving) {
+          if (!parts.control().pause(p, "rebuild " + id + " switching", Duration.ofSeconds(60))) {
+            throw new IllegalStateException(p + " did not pause on every node in 60 s");
+          }
         }
-        Thread.sleep(100);
+        // 2. The rebuild catches up with the head (nothing new reaches the serving version).
+        long head = parts.positions().head();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (position().orElse(-1) < head) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the rebuild did not reach the head in 5 minutes");
+          }
+          Thread.sleep(100);
+        }
+        // 3. It stops on every node (they see 'switching').
+        stopLocal();
+        awaitReleased();
+        renewSwitch(id);
       }
-      // 3. It stops on every node (they see 'switching').
-      stopLocal();
-      awaitReleased();
       // 4. Readers move to the new version at once. From here on it serves: a node that dies
       // later leaves the switch to be finished, never undone.
       Set<String> retired = swap(id);
@@ -425,6 +457,27 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
         .where(READ_MODEL_REBUILD.ID.eq(id), READ_MODEL_REBUILD.SWITCH_OWNER.eq(nodeId))
         .execute();
     log.info("Rebuild {} of {} completed", id, readModel);
+  }
+
+  /** The serving processors run again on every node; one that cannot be resumed stops no other. */
+  private void resumeServing() {
+    for (String p : serving) {
+      try {
+        parts.control().resume(p);
+      } catch (RuntimeException e) {
+        log.error("Rebuild of {}: {} was not resumed; resume it by hand", readModel, p, e);
+      }
+    }
+  }
+
+  /** Extends this node's claim on the switch between its long steps. */
+  private void renewSwitch(String id) {
+    OffsetDateTime now = OffsetDateTime.now();
+    db.update(READ_MODEL_REBUILD)
+        .set(READ_MODEL_REBUILD.SWITCH_UNTIL, now.plusMinutes(10))
+        .set(READ_MODEL_REBUILD.UPDATED_AT, now)
+        .where(READ_MODEL_REBUILD.ID.eq(id), READ_MODEL_REBUILD.SWITCH_OWNER.eq(nodeId))
+        .execute();
   }
 
   /** Waits until no node holds a segment of the rebuild (each stops it at its next poll). */

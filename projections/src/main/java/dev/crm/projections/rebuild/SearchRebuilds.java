@@ -51,6 +51,17 @@ public class SearchRebuilds extends BlueGreenRebuild {
     return SearchProjection::tenantOf;
   }
 
+  /** The read alias already points at the rebuild's indexes. */
+  @Override
+  protected boolean swapped(String id) throws IOException {
+    for (SearchIndexes.Kind kind : SearchIndexes.Kind.values()) {
+      if (!indexes.serving(kind).contains(indexes.rebuildIndex(kind, id))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   protected Set<String> swap(String id) throws IOException {
     return indexes.switchTo(id);
@@ -65,12 +76,12 @@ public class SearchRebuilds extends BlueGreenRebuild {
   @Override
   protected void dropUnserved(String id) throws IOException {
     Set<String> unserved = new HashSet<>();
+    Set<String> serving = new HashSet<>();
     for (SearchIndexes.Kind kind : SearchIndexes.Kind.values()) {
       unserved.add(indexes.rebuildIndex(kind, id));
+      serving.addAll(indexes.serving(kind));
     }
-    for (SearchIndexes.Kind kind : SearchIndexes.Kind.values()) {
-      unserved.removeAll(indexes.serving(kind));
-    }
+    unserved.removeAll(serving);
     indexes.delete(unserved);
   }
 }

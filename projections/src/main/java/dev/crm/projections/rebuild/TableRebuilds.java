@@ -229,6 +229,13 @@ public class TableRebuilds extends BlueGreenRebuild {
         (System.nanoTime() - started) / 1_000_000);
   }
 
+  /** The twins already carry the serving names. */
+  @Override
+  protected boolean swapped(String id) {
+    return db.fetchValue("select to_regclass({0})", twin(TABLES.get(0).name(), id)) == null
+        && db.fetchValue("select to_regclass({0})", retired(TABLES.get(0).name(), id)) != null;
+  }
+
   @Override
   protected Set<String> swap(String id) {
     Set<String> retired =
