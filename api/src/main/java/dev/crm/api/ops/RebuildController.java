@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -109,35 +110,29 @@ public class RebuildController {
   @PostMapping("/api/v1/admin/rebuilds/{id}/pause")
   @Operation(summary = "Pause a building rebuild on every node; it keeps its position")
   public RebuildView pause(@PathVariable String id) {
-    RebuildView before = get(id);
-    if (!of(id).pause(id)) {
-      throw new ResponseStatusException(
-          HttpStatus.CONFLICT,
-          "only a building rebuild can be paused; this one is " + before.state());
-    }
-    return get(id);
+    return transition(id, ReadModelRebuilds::pause, "only a building rebuild can be paused");
   }
 
   @PostMapping("/api/v1/admin/rebuilds/{id}/resume")
   @Operation(summary = "Resume a paused rebuild")
   public RebuildView resume(@PathVariable String id) {
-    RebuildView before = get(id);
-    if (!of(id).resume(id)) {
-      throw new ResponseStatusException(
-          HttpStatus.CONFLICT,
-          "only a paused rebuild can be resumed; this one is " + before.state());
-    }
-    return get(id);
+    return transition(id, ReadModelRebuilds::resume, "only a paused rebuild can be resumed");
   }
 
   @PostMapping("/api/v1/admin/rebuilds/{id}/cancel")
   @Operation(summary = "Give up a building or paused rebuild; the serving version stays")
   public RebuildView cancel(@PathVariable String id) {
+    return transition(
+        id, ReadModelRebuilds::cancel, "only a building or paused rebuild can be cancelled");
+  }
+
+  /** Applies a state change; 409 naming the state the rebuild is in when it does not apply. */
+  private RebuildView transition(
+      String id, BiPredicate<ReadModelRebuilds, String> change, String onlyWhen) {
     RebuildView before = get(id);
-    if (!of(id).cancel(id)) {
+    if (!change.test(of(id), id)) {
       throw new ResponseStatusException(
-          HttpStatus.CONFLICT,
-          "only a building or paused rebuild can be cancelled; this one is " + before.state());
+          HttpStatus.CONFLICT, onlyWhen + "; this one is " + before.state());
     }
     return get(id);
   }

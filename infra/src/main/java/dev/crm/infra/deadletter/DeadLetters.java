@@ -1,5 +1,9 @@
 package dev.crm.infra.deadletter;
 
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
 import dev.crm.infra.axon.MetaDataKeys;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +18,7 @@ import org.axonframework.eventhandling.deadletter.jdbc.JdbcDeadLetter;
 import org.axonframework.messaging.deadletter.DeadLetter;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,9 +29,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeadLetters {
   private final EventProcessingConfiguration processing;
+  private final DSLContext db;
 
-  public DeadLetters(EventProcessingConfiguration processing) {
+  public DeadLetters(EventProcessingConfiguration processing, DSLContext db) {
     this.processing = processing;
+    this.db = db;
   }
 
   /** One parked event. */
@@ -117,14 +124,23 @@ public class DeadLetters {
     return letter.isPresent();
   }
 
+  /** A letter by id: its sequence is looked up in the table, and only that sequence is read. */
   private Optional<JdbcDeadLetter<? extends EventMessage<?>>> letter(String processor, String id) {
-    for (Iterable<DeadLetter<? extends EventMessage<?>>> sequence :
-        queue(processor).deadLetters()) {
-      for (DeadLetter<? extends EventMessage<?>> letter : sequence) {
-        if (letter instanceof JdbcDeadLetter<? extends EventMessage<?>> jdbc
-            && jdbc.getIdentifier().equals(id)) {
-          return Optional.of(jdbc);
-        }
+    String sequence =
+        db.select(field(name("sequenceidentifier"), String.class))
+            .from(table(name("deadletterentry")))
+            .where(
+                field(name("deadletteridentifier"), String.class).eq(id),
+                field(name("processinggroup"), String.class).eq(processor))
+            .fetchOne(0, String.class);
+    if (sequence == null) {
+      return Optional.empty();
+    }
+    for (DeadLetter<? extends EventMessage<?>> letter :
+        queue(processor).deadLetterSequence(sequence)) {
+      if (letter instanceof JdbcDeadLetter<? extends EventMessage<?>> jdbc
+          && jdbc.getIdentifier().equals(id)) {
+        return Optional.of(jdbc);
       }
     }
     return Optional.empty();
