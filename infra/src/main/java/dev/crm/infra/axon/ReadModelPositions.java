@@ -32,13 +32,13 @@ public class ReadModelPositions {
   private static final Field<Long> GLOBAL_INDEX = field(name("globalindex"), Long.class);
   private static final Field<String> AGGREGATE_ID =
       field(name("aggregateidentifier"), String.class);
-  private static final Table<?> TOKENS = table(name("tokenentry"));
-  private static final Field<String> PROCESSOR = field(name("processorname"), String.class);
-  private static final Field<Integer> SEGMENT = field(name("segment"), Integer.class);
-  private static final Field<byte[]> TOKEN = field(name("token"), byte[].class);
-  private static final Field<String> TOKEN_TYPE = field(name("tokentype"), String.class);
-  private static final Field<String> OWNER = field(name("owner"), String.class);
-  private static final Field<String> TIMESTAMP = field(name("timestamp"), String.class);
+  private static final Table<?> TOKENS = TokenTable.TOKENS;
+  private static final Field<String> PROCESSOR = TokenTable.PROCESSOR;
+  private static final Field<Integer> SEGMENT = TokenTable.SEGMENT;
+  private static final Field<byte[]> TOKEN = TokenTable.TOKEN;
+  private static final Field<String> TOKEN_TYPE = TokenTable.TOKEN_TYPE;
+  private static final Field<String> OWNER = TokenTable.OWNER;
+  private static final Field<String> TIMESTAMP = TokenTable.TIMESTAMP;
   private static final Table<?> DEAD_LETTERS = table(name("deadletterentry"));
   private static final Field<String> DEAD_LETTER_GROUP =
       field(name("processinggroup"), String.class);

@@ -1,11 +1,9 @@
 package dev.crm.projections.rebuild;
 
 import static dev.crm.db.jooq.Tables.READ_MODEL_REBUILD;
-import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.table;
 
 import dev.crm.db.jooq.tables.records.ReadModelRebuildRecord;
+import dev.crm.infra.axon.TokenTable;
 import dev.crm.infra.rebuild.ReadModelRebuilds;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -32,7 +30,6 @@ import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -65,7 +62,6 @@ import org.springframework.scheduling.annotation.Scheduled;
  * claim lapses after 10 minutes), never undone.
  */
 public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableBean {
-  private static final Field<String> TOKEN_PROCESSOR = field(name("processorname"), String.class);
   private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
   protected final Logger log = LoggerFactory.getLogger(getClass());
@@ -162,8 +158,8 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
       db.transaction(
           tx -> {
             tx.dsl()
-                .deleteFrom(table(name("tokenentry")))
-                .where(TOKEN_PROCESSOR.eq(processor))
+                .deleteFrom(TokenTable.TOKENS)
+                .where(TokenTable.PROCESSOR.eq(processor))
                 .execute();
             tx.dsl()
                 .insertInto(READ_MODEL_REBUILD)
@@ -500,14 +496,15 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
    * them stand at the head anyway.
    */
   private void takeOverTokens() {
-    var tokens = table(name("tokenentry"));
-    var token = field(name("token"), byte[].class);
-    var tokenType = field(name("tokentype"), String.class);
-    var owner = field(name("owner"), String.class);
+    var tokens = TokenTable.TOKENS;
+    var token = TokenTable.TOKEN;
+    var tokenType = TokenTable.TOKEN_TYPE;
+    var owner = TokenTable.OWNER;
     db.transaction(
         tx -> {
           DSLContext t = tx.dsl();
-          var rows = t.select(token, tokenType).from(tokens).where(TOKEN_PROCESSOR.eq(processor));
+          var rows =
+              t.select(token, tokenType).from(tokens).where(TokenTable.PROCESSOR.eq(processor));
           TrackingToken lowest = null;
           boolean first = true;
           for (var row : rows.fetch()) {
@@ -538,13 +535,13 @@ public abstract class BlueGreenRebuild implements ReadModelRebuilds, DisposableB
                     .set(token, serialized == null ? null : serialized.getData())
                     .set(tokenType, serialized == null ? null : serialized.getType().getName())
                     .set(owner, (String) null)
-                    .where(TOKEN_PROCESSOR.eq(p))
+                    .where(TokenTable.PROCESSOR.eq(p))
                     .execute();
             if (updated == 0) {
               log.warn("Rebuild of {}: {} has no segments yet; it starts on its own", readModel, p);
             }
           }
-          t.deleteFrom(tokens).where(TOKEN_PROCESSOR.eq(processor)).execute();
+          t.deleteFrom(tokens).where(TokenTable.PROCESSOR.eq(processor)).execute();
         });
   }
 

@@ -1,10 +1,9 @@
 package dev.crm.projections.rebuild;
 
 import static dev.crm.db.jooq.Tables.PROCESSOR_CONTROL;
-import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.table;
 
+import dev.crm.infra.axon.TokenTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -85,11 +84,11 @@ public class ProcessorControl {
   public int claimedSegments(String processor) {
     String fresh = DateTimeUtils.formatInstant(Instant.now().minus(CLAIM_TIMEOUT));
     return db.fetchCount(
-        table(name("tokenentry")),
-        field(name("processorname"), String.class)
+        TokenTable.TOKENS,
+        TokenTable.PROCESSOR
             .eq(processor)
-            .and(field(name("owner"), String.class).isNotNull())
-            .and(field(name("timestamp"), String.class).gt(fresh)));
+            .and(TokenTable.OWNER.isNotNull())
+            .and(TokenTable.TIMESTAMP.gt(fresh)));
   }
 
   /** Applies the table's wishes to this node's processors. */

@@ -1,14 +1,11 @@
 package dev.crm.projections.search;
 
-import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.table;
-
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.crm.domain.company.CompanyEvent;
 import dev.crm.domain.contact.ContactEvent;
 import dev.crm.infra.axon.MetaDataKeys;
 import dev.crm.infra.axon.ProcessingGroups;
+import dev.crm.infra.axon.TokenTable;
 import dev.crm.infra.search.SearchIndexes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,9 +88,7 @@ public class SearchProjection {
       Set<SearchIndexes.Kind> created = indexes.ensure();
       if (!created.isEmpty()) {
         int forgotten =
-            db.deleteFrom(table(name("tokenentry")))
-                .where(field(name("processorname"), String.class).eq(GROUP))
-                .execute();
+            db.deleteFrom(TokenTable.TOKENS).where(TokenTable.PROCESSOR.eq(GROUP)).execute();
         if (forgotten > 0) {
           log.warn("Search indexes {} were created: the search projection starts over", created);
         }
