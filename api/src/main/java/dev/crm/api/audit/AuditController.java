@@ -9,7 +9,7 @@ import dev.crm.query.audit.AuditFilter;
 import dev.crm.query.audit.AuditTrail;
 import dev.crm.query.audit.AuditVerifier;
 import dev.crm.query.audit.AuditWriter;
-import dev.crm.query.audit.FastGzip;
+import dev.crm.query.audit.ParallelGzip;
 import dev.crm.query.shared.InvalidQuery;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -97,7 +97,7 @@ public class AuditController {
         "Content-Disposition",
         "attachment; filename=\"audit-" + filter.tenantId() + "." + f.extension() + ".gz\"");
     response.setHeader("Cache-Control", "no-store");
-    try (OutputStream out = new FastGzip(response.getOutputStream())) {
+    try (OutputStream out = new ParallelGzip(response.getOutputStream())) {
       AuditWriter writer = new AuditWriter(f, filter, out);
       writer.header();
       trail.stream(filter, head, writer::write);
