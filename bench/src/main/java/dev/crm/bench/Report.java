@@ -91,21 +91,34 @@ final class Report {
           cache.get("listP99OnToOff"),
           cache.get("searchP99OnToOff"));
     }
-    if (report.get("replay") instanceof Map<?, ?> replay
-        && replay.get("searchRebuild") instanceof Map<?, ?> rebuild
-        && replay.get("auditExport") instanceof Map<?, ?> export) {
-      out.printf(
-          Locale.ROOT,
-          "search rebuild: %,d events in %.1f s (%,d events/s); audit export: %,d events in %.1f s"
-              + " (%,d events/s), heap used at most %d MB, live data after GC at most %d MB%n",
-          rebuild.get("events"),
-          rebuild.get("seconds"),
-          rebuild.get("eventsPerSecond"),
-          export.get("events"),
-          export.get("seconds"),
-          export.get("eventsPerSecond"),
-          export.get("heapUsedPeakMb"),
-          export.get("liveDataAfterGcPeakMb"));
+    if (report.get("replay") instanceof Map<?, ?> replay) {
+      for (String rebuild : List.of("tableRebuild", "searchRebuild")) {
+        if (replay.get(rebuild) instanceof Map<?, ?> r) {
+          out.printf(
+              Locale.ROOT,
+              "%s: %,d events in %.1f s (%,d events/s)%n",
+              rebuild,
+              r.get("events"),
+              r.get("seconds"),
+              r.get("eventsPerSecond"));
+        }
+      }
+      if (replay.get("auditExport") instanceof Map<?, ?> export) {
+        for (String which : List.of("first", "second")) {
+          if (export.get(which) instanceof Map<?, ?> e) {
+            out.printf(
+                Locale.ROOT,
+                "audit export (%s): %,d events in %.2f s (%,d events/s), heap used at most %d MB,"
+                    + " live data after GC at most %d MB%n",
+                which,
+                export.get("events"),
+                e.get("seconds"),
+                e.get("eventsPerSecond"),
+                e.get("heapUsedPeakMb"),
+                e.get("liveDataAfterGcPeakMb"));
+          }
+        }
+      }
     }
     if (report.get("reads") instanceof Map<?, ?> reads) {
       out.printf(

@@ -74,6 +74,7 @@ class TableRebuildTest extends RebuildTestSupport {
 
   @Test
   void aRebuildUnderWritesRepairsTheTablesAndReadsNeverFailOrGoEmpty() throws Exception {
+    List<String> indexesBefore = servingIndexes();
     Tenant t = newTenant();
     String company =
         create(
@@ -194,6 +195,19 @@ class TableRebuildTest extends RebuildTestSupport {
                 "select count(*) from pg_class where relname ~ ? and relkind in ('r', 'p')",
                 "^(contact|company|campaign)_[ro]" + id.substring(id.lastIndexOf('-') + 1)))
         .isEqualTo(0L);
+    // Every index is back, on the tables and on each of their partitions, and usable (a
+    // partitioned index built part by part is valid only once every part is attached).
+    assertThat(servingIndexes()).isEqualTo(indexesBefore);
+  }
+
+  /** The read tables' indexes (partitions' too): table, what it indexes, whether it is valid. */
+  private List<String> servingIndexes() {
+    return db.fetch(
+            "select c.relname || ' ' || regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING ',"
+                + " 'USING ') || ' ' || i.indisvalid from pg_index i"
+                + " join pg_class c on c.oid = i.indrelid"
+                + " where c.relname ~ '^(contact|company|campaign)(_p[0-9]+)?$' order by 1")
+        .getValues(0, String.class);
   }
 
   @Test

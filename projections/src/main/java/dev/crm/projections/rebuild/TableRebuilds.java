@@ -170,48 +170,106 @@ public class TableRebuilds extends BlueGreenRebuild {
   }
 
   /**
-   * The twins get the serving tables' secondary indexes, built over the loaded rows, several at a
-   * time (each on its own connection: a build is bound by one core), then fresh statistics.
+   * The twins get the serving tables' secondary indexes, built over the loaded rows, then fresh
+   * statistics. A partitioned twin's index is built partition by partition ({@code CREATE INDEX …
+   * ON ONLY} the table, an index on each partition, each then attached to it), so that the builds,
+   * each on its own connection and bound by one core, are many small ones several threads share
+   * evenly to the end, rather than twenty of very different sizes where the last runs alone.
    */
   @Override
   protected void beforeSwitch(String id) {
+    List<String> parents = new ArrayList<>();
     List<String> builds = new ArrayList<>();
+    List<String> attaches = new ArrayList<>();
+    List<String> analyses = new ArrayList<>();
     for (ReadTable table : TABLES) {
       String twin = twin(table.name(), id);
+      List<String> partitions =
+          strings(
+              db,
+              "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+                  + " where i.inhparent = {0}::regclass order by c.relname",
+              twin);
+      // Statistics of each partition (of the table if it has none), on the threads the builds
+      // use: a partitioned table's own ANALYZE would go through its partitions one by one.
+      (partitions.isEmpty() ? List.of(twin) : partitions)
+          .forEach(t -> analyses.add("ANALYZE " + DSL.quotedName(t)));
       for (Record2<String, String> index : secondaryIndexes(db, table.name())) {
         Matcher def = INDEX_DEF.matcher(index.value2());
         if (!def.matches()) {
           throw new IllegalStateException("unexpected index definition: " + index.value2());
         }
-        builds.add(
-            "CREATE "
-                + (def.group(1) == null ? "" : def.group(1))
-                + "INDEX IF NOT EXISTS "
-                + DSL.quotedName(twinPart(index.value1(), table.name(), twin))
-                + " ON "
+        String create =
+            "CREATE " + (def.group(1) == null ? "" : def.group(1)) + "INDEX IF NOT EXISTS ";
+        String twinIndex = twinPart(index.value1(), table.name(), twin);
+        if (partitions.isEmpty()) {
+          builds.add(
+              create
+                  + DSL.quotedName(twinIndex)
+                  + " ON "
+                  + DSL.quotedName(twin)
+                  + " "
+                  + def.group(5));
+          continue;
+        }
+        parents.add(
+            create
+                + DSL.quotedName(twinIndex)
+                + " ON ONLY "
                 + DSL.quotedName(twin)
                 + " "
                 + def.group(5));
+        for (String partition : partitions) {
+          String child = partitionIndex(partition, index.value1(), table.name());
+          builds.add(
+              create
+                  + DSL.quotedName(child)
+                  + " ON "
+                  + DSL.quotedName(partition)
+                  + " "
+                  + def.group(5));
+          attaches.add(
+              "ALTER INDEX "
+                  + DSL.quotedName(twinIndex)
+                  + " ATTACH PARTITION "
+                  + DSL.quotedName(child));
+        }
       }
     }
-    // The slowest builds (GIN) first, so that two threads finish together rather than one
-    // building the last GIN index alone.
+    // The slowest builds (GIN) first, so that the threads finish together.
     builds.sort(Comparator.comparing(sql -> !sql.contains("USING gin")));
     long started = System.nanoTime();
+    parents.forEach(sql -> ddl(db, sql));
+    inParallel(
+        builds.stream()
+            .<Runnable>map(
+                sql ->
+                    () ->
+                        db.transaction(
+                            tx -> {
+                              tx.dsl().execute("SET LOCAL maintenance_work_mem = '256MB'");
+                              ddl(tx.dsl(), sql);
+                            }))
+            .toList());
+    // Attaching an already attached index (a switch run again) does nothing.
+    db.transaction(tx -> attaches.forEach(sql -> ddl(tx.dsl(), sql)));
+    long indexed = System.nanoTime();
+    inParallel(analyses.stream().<Runnable>map(sql -> () -> ddl(db, sql)).toList());
+    log.info(
+        "Rebuild {}: {} index builds in {} ms (of {} indexes), the partitions analyzed in {} ms",
+        id,
+        builds.size(),
+        (indexed - started) / 1_000_000,
+        parents.size() + builds.size() - attaches.size(),
+        (System.nanoTime() - indexed) / 1_000_000);
+  }
+
+  /** Runs the tasks on {@code index-threads} threads; the first failure fails them all. */
+  private void inParallel(List<Runnable> tasks) {
     try (ExecutorService pool = Executors.newFixedThreadPool(indexThreads)) {
-      List<Future<?>> running = new ArrayList<>();
-      for (String sql : builds) {
-        running.add(
-            pool.submit(
-                () ->
-                    db.transaction(
-                        tx -> {
-                          tx.dsl().execute("SET LOCAL maintenance_work_mem = '256MB'");
-                          ddl(tx.dsl(), sql);
-                        })));
-      }
-      for (Future<?> build : running) {
-        build.get();
+      List<Future<?>> running = tasks.stream().<Future<?>>map(pool::submit).toList();
+      for (Future<?> task : running) {
+        task.get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -219,14 +277,19 @@ public class TableRebuilds extends BlueGreenRebuild {
     } catch (ExecutionException e) {
       throw new IllegalStateException("indexing the rebuilt tables failed", e.getCause());
     }
-    for (ReadTable table : TABLES) {
-      ddl(db, "ANALYZE " + DSL.quotedName(twin(table.name(), id)));
-    }
-    log.info(
-        "Rebuild {}: {} indexes built and the tables analyzed in {} ms",
-        id,
-        builds.size(),
-        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * The name of a twin partition's part of an index: {@code contact_r1a2b3c_p00_stage_idx} for
+   * {@code contact_stage_idx}, cut to PostgreSQL's 63 bytes as it would cut it (names are ASCII).
+   */
+  static String partitionIndex(String partition, String servingIndex, String serving) {
+    String own =
+        servingIndex.startsWith(serving + "_")
+            ? servingIndex.substring(serving.length() + 1)
+            : servingIndex;
+    String name = partition + "_" + own;
+    return name.length() > 63 ? name.substring(0, 63) : name;
   }
 
   /** The twins already carry the serving names. */

@@ -1,9 +1,11 @@
 package dev.crm.projections.shared;
 
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -33,24 +35,67 @@ final class CsvCopy {
                 .map(f -> db.render(f.getUnqualifiedName()))
                 .collect(Collectors.joining(", "))
             + ") FROM STDIN (FORMAT csv)";
-    StringBuilder csv = new StringBuilder(rows.size() * 400);
+    Csv csv = new Csv(rows.size() * 1024);
     for (R row : rows) {
       for (int i = 0; i < fields.length; i++) {
         if (i > 0) {
-          csv.append(',');
+          csv.comma();
         }
         Object value = row.get(i);
         if (value != null) {
-          quoted(csv, text(value));
+          csv.quoted(text(value));
         }
       }
-      csv.append('\n');
+      csv.newline();
     }
     db.connection(
         c ->
             c.unwrap(PGConnection.class)
                 .getCopyAPI()
-                .copyIn(sql, new StringReader(csv.toString())));
+                .copyIn(sql, new ByteArrayInputStream(csv.bytes, 0, csv.size)));
+  }
+
+  /**
+   * The rows as UTF-8 CSV bytes, handed to the driver as they are (a {@code String} would be
+   * encoded again on the way).
+   */
+  private static final class Csv {
+    byte[] bytes;
+    int size;
+
+    Csv(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    private void room(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+
+    void comma() {
+      room(1);
+      bytes[size++] = ',';
+    }
+
+    void newline() {
+      room(1);
+      bytes[size++] = '\n';
+    }
+
+    /** A quoted field: quotes doubled (no byte of a multi-byte character is a quote). */
+    void quoted(String text) {
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      room(utf8.length * 2 + 2);
+      bytes[size++] = '"';
+      for (byte b : utf8) {
+        if (b == '"') {
+          bytes[size++] = '"';
+        }
+        bytes[size++] = b;
+      }
+      bytes[size++] = '"';
+    }
   }
 
   /** A value as PostgreSQL reads it from text. */
@@ -85,17 +130,5 @@ final class CsvCopy {
       }
     }
     return a.append('}').toString();
-  }
-
-  private static void quoted(StringBuilder csv, String text) {
-    csv.append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '"') {
-        csv.append('"');
-      }
-      csv.append(c);
-    }
-    csv.append('"');
   }
 }
