@@ -248,6 +248,24 @@ public final class AuditWriter {
       if (value == null) {
         return ascii("null");
       }
+      // Ids, times and type names are printable ASCII with nothing to escape: copied as they are.
+      int n = value.length();
+      room(n + 2);
+      int start = size;
+      buf[size++] = '"';
+      for (int i = 0; i < n; i++) {
+        char c = value.charAt(i);
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+          size = start;
+          return escaped(value);
+        }
+        buf[size++] = (byte) c;
+      }
+      buf[size++] = '"';
+      return this;
+    }
+
+    private LineBuffer escaped(String value) {
       byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
       // The most an escaped byte takes is six (backslash, u, four hex digits).
       room(utf8.length * 6 + 2);
