@@ -64,4 +64,26 @@ class DeadLetterPolicyTest {
     }
     assertThat(DeadLetterPolicy.isTransient(new IOException("broken pipe"))).isTrue();
   }
+
+  @Test
+  void aLetterSaysWhatTheDatabaseRefusedAndFitsItsTable() {
+    // jOOQ's message starts with the whole statement: a row of 24 columns is over 1,023
+    // characters before PostgreSQL's words, which name the constraint.
+    var refused =
+        new DataIntegrityViolationException(
+            "jOOQ; SQL [insert into contact (" + "a_column, ".repeat(200) + ")]",
+            new SQLException(
+                "ERROR: new row for relation \"contact_p14\" violates check constraint \"poison\"",
+                "23514"));
+    var cause = policy.decide(letter, refused).enqueueCause().orElseThrow();
+    var recorded = org.axonframework.messaging.deadletter.ThrowableCause.asCause(cause);
+    assertThat(recorded.type()).isEqualTo(DataIntegrityViolationException.class.getName());
+    assertThat(recorded.message()).startsWith("ERROR: new row").contains("\"poison\"");
+    var bug = new IllegalStateException("x".repeat(5000));
+    var tooLong =
+        org.axonframework.messaging.deadletter.ThrowableCause.asCause(
+            policy.decide(letter, bug).enqueueCause().orElseThrow());
+    assertThat(tooLong.message()).hasSize(1023);
+    assertThat(tooLong.type()).isEqualTo(IllegalStateException.class.getName());
+  }
 }

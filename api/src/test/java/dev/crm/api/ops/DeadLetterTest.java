@@ -138,6 +138,47 @@ class DeadLetterTest extends ApiTestSupport {
   }
 
   @Test
+  void aRefusedNewContactIsParkedAndTheContactsCreatedWithItLand() {
+    Tenant t = newTenant();
+    refuse();
+    String refused;
+    try {
+      // Created back to back, so that they share the processor's batches of new rows: the
+      // refused row must not take the others' with it, nor hold up the processor for good.
+      String before = create(t.editor(), "/api/v1/contacts", person("Before"));
+      refused = create(t.editor(), "/api/v1/contacts", person(poison));
+      String after = create(t.editor(), "/api/v1/contacts", person("After"));
+      await()
+          .atMost(PROJECTION)
+          .until(
+              () ->
+                  db.fetchCount(db.selectFrom("contact").where("tenant_id = ?::uuid", t.id()))
+                      == 2);
+      assertThat(lastName(t.id(), before)).isEqualTo("Before");
+      assertThat(lastName(t.id(), after)).isEqualTo("After");
+      await().atMost(PROJECTION).until(() -> letters(refused).size() == 1);
+      JsonNode letter = letters(refused).get(0);
+      assertThat(letter.get("eventType").asString()).isEqualTo("ContactCreated");
+      assertThat(letter.get("causeMessage").asString()).contains(POISON);
+      // Its later events wait behind it.
+      assertThat(
+              t.editor()
+                  .patch("/api/v1/contacts/" + refused, Map.of("firstName", "Later"))
+                  .status())
+          .isEqualTo(200);
+      await().atMost(PROJECTION).until(() -> letters(refused).size() == 2);
+    } finally {
+      allow();
+    }
+    Response retried =
+        platformAdmin().post("/api/v1/admin/dead-letters/" + PROCESSOR + "/retry", null);
+    assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+    await().atMost(PROJECTION).until(() -> letters(refused).isEmpty());
+    assertThat(lastName(t.id(), refused)).isEqualTo(poison);
+    assertThat(firstName(t.id(), refused)).isEqualTo("Later");
+  }
+
+  @Test
   void aDiscardedLetterIsGoneAndTheContactsLaterEventsApplyAgain() {
     Tenant t = newTenant();
     String c = create(t.editor(), "/api/v1/contacts", person("Gamma"));

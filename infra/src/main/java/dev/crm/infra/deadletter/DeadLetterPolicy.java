@@ -13,6 +13,7 @@ import org.axonframework.messaging.deadletter.DeadLetter;
 import org.axonframework.messaging.deadletter.Decisions;
 import org.axonframework.messaging.deadletter.EnqueueDecision;
 import org.axonframework.messaging.deadletter.EnqueuePolicy;
+import org.axonframework.messaging.deadletter.ThrowableCause;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -33,7 +34,25 @@ public final class DeadLetterPolicy implements EnqueuePolicy<EventMessage<?>> {
     if (isTransient(cause)) {
       throw new RetryLater(cause);
     }
-    return Decisions.enqueue(cause);
+    return Decisions.enqueue(cause(cause));
+  }
+
+  /**
+   * What a letter records of its cause: the failure's type, and PostgreSQL's own words where the
+   * database refused (the constraint), not a wrapper's message that starts with the whole
+   * statement; at most the 1,023 characters the dead-letter table keeps.
+   */
+  static ThrowableCause cause(Throwable failure) {
+    String message = failure.getMessage();
+    for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SQLException sql && sql.getMessage() != null) {
+        message = sql.getMessage();
+      }
+    }
+    if (message != null && message.length() > ThrowableCause.TRUNCATED_MESSAGE_SIZE) {
+      message = message.substring(0, ThrowableCause.TRUNCATED_MESSAGE_SIZE);
+    }
+    return new ThrowableCause(failure.getClass().getName(), message);
   }
 
   /** Whether {@code failure} is one that retrying the same event later can get past. */

@@ -1,5 +1,6 @@
 package dev.crm.projections.shared;
 
+import dev.crm.infra.deadletter.DeadLetterPolicy;
 import dev.crm.infra.deadletter.HandlerSavepoints;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,12 @@ import org.jooq.TableRecord;
  * with one insert statement per event. A projection calls {@link #flush()} before any other write,
  * so an update never runs before the insert it changes.
  *
+ * <p>A row the table refuses for good (a constraint) fails the batch's insert, outside any handler,
+ * where no event can be parked: the batch would be retried forever. So after such a failure the
+ * rows are inserted by the handlers that make them, each under its handler's savepoint, until a
+ * batch commits: on the retry the refused row fails its own event, which is parked as a dead letter
+ * (with the later events of its aggregate), and the others' rows commit.
+ *
  * <p>A rebuild writes an empty table nobody else writes, where a row can only be new: there the
  * rows go in with {@code COPY} ({@link #copying}), which PostgreSQL loads faster than inserts and
  * which skips jOOQ's binding of every value.
@@ -26,6 +33,11 @@ public final class BatchedInserts<R extends TableRecord<R>> {
   private final Table<R> table;
   private final String resource;
   private final boolean copy;
+
+  /**
+   * Set by a refused batch, cleared by the next commit: rows are inserted one handler at a time.
+   */
+  private volatile boolean direct;
 
   public BatchedInserts(DSLContext db, Table<R> table) {
     this(db, table, false);
@@ -47,6 +59,11 @@ public final class BatchedInserts<R extends TableRecord<R>> {
   /** Queues a row (every column set) for this batch's insert; an existing row wins. */
   public void add(R row) {
     UnitOfWork<?> uow = CurrentUnitOfWork.get();
+    if (direct && !copy) {
+      uow.afterCommit(u -> direct = false);
+      insert(List.of(row));
+      return;
+    }
     uow.<List<R>>getOrComputeResource(
             resource,
             key -> {
@@ -72,6 +89,18 @@ public final class BatchedInserts<R extends TableRecord<R>> {
       rows.clear();
       return;
     }
+    try {
+      insert(rows);
+    } catch (RuntimeException e) {
+      if (!DeadLetterPolicy.isTransient(e)) {
+        direct = true;
+      }
+      throw e;
+    }
+    rows.clear();
+  }
+
+  private void insert(List<R> rows) {
     // One statement, rendered once and bound per row: the driver sends a JDBC batch, which
     // reWriteBatchedInserts turns into multi-row inserts.
     var insert =
@@ -83,6 +112,5 @@ public final class BatchedInserts<R extends TableRecord<R>> {
       insert = insert.bind(row.intoArray());
     }
     insert.execute();
-    rows.clear();
   }
 }
