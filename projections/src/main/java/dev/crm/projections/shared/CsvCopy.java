@@ -19,8 +19,10 @@ import org.postgresql.PGConnection;
 
 /**
  * Rows of a jOOQ table written with PostgreSQL's {@code COPY … FROM STDIN (FORMAT csv)} on the
- * connection of the current transaction. Every value is quoted, so an empty string stays an empty
- * string and only a missing value (an unquoted empty field) is NULL.
+ * connection of the current transaction. Text is quoted, so an empty string stays an empty string
+ * and only a missing value (an unquoted empty field) is NULL; ids, numbers, booleans and times,
+ * which hold no comma, quote or line break, go in as they are, times formatted without a string of
+ * their own.
  */
 final class CsvCopy {
   private CsvCopy() {}
@@ -42,8 +44,12 @@ final class CsvCopy {
           csv.comma();
         }
         Object value = row.get(i);
-        if (value != null) {
-          csv.quoted(text(value));
+        switch (value) {
+          case null -> {}
+          case OffsetDateTime t -> csv.time(t);
+          case UUID u -> csv.plain(u.toString());
+          case String text -> csv.quoted(text);
+          default -> csv.quoted(text(value));
         }
       }
       csv.newline();
@@ -59,7 +65,7 @@ final class CsvCopy {
    * The rows as UTF-8 CSV bytes, handed to the driver as they are (a {@code String} would be
    * encoded again on the way).
    */
-  private static final class Csv {
+  static final class Csv {
     byte[] bytes;
     int size;
 
@@ -81,6 +87,66 @@ final class CsvCopy {
     void newline() {
       room(1);
       bytes[size++] = '\n';
+    }
+
+    /** A field that needs no quotes: ASCII without a comma, quote or line break. */
+    void plain(String ascii) {
+      int n = ascii.length();
+      room(n);
+      for (int i = 0; i < n; i++) {
+        bytes[size++] = (byte) ascii.charAt(i);
+      }
+    }
+
+    /**
+     * A time as PostgreSQL reads it, {@code 2026-12-05T01:02:03.456789Z} (or {@code +01:00}): what
+     * {@link OffsetDateTime#toString} gives, built here digit by digit, a tenth of a rebuild's
+     * row-writing time when it was not.
+     */
+    void time(OffsetDateTime t) {
+      int year = t.getYear();
+      if (year < 1000 || year > 9999) {
+        plain(t.toString());
+        return;
+      }
+      room(40);
+      digits(year, 4);
+      bytes[size++] = '-';
+      digits(t.getMonthValue(), 2);
+      bytes[size++] = '-';
+      digits(t.getDayOfMonth(), 2);
+      bytes[size++] = 'T';
+      digits(t.getHour(), 2);
+      bytes[size++] = ':';
+      digits(t.getMinute(), 2);
+      bytes[size++] = ':';
+      digits(t.getSecond(), 2);
+      if (t.getNano() > 0) {
+        bytes[size++] = '.';
+        digits(t.getNano(), 9);
+      }
+      int offset = t.getOffset().getTotalSeconds();
+      if (offset == 0) {
+        bytes[size++] = 'Z';
+      } else {
+        bytes[size++] = (byte) (offset < 0 ? '-' : '+');
+        offset = Math.abs(offset);
+        digits(offset / 3600, 2);
+        bytes[size++] = ':';
+        digits(offset / 60 % 60, 2);
+        if (offset % 60 != 0) {
+          bytes[size++] = ':';
+          digits(offset % 60, 2);
+        }
+      }
+    }
+
+    private void digits(int value, int width) {
+      for (int i = size + width - 1; i >= size; i--) {
+        bytes[i] = (byte) ('0' + value % 10);
+        value /= 10;
+      }
+      size += width;
     }
 
     /** A quoted field: quotes doubled (no byte of a multi-byte character is a quote). */
