@@ -48,8 +48,17 @@ final class CsvCopy {
           case null -> {}
           case OffsetDateTime t -> csv.time(t);
           case UUID u -> csv.plain(u.toString());
+          case Integer n -> csv.plain(n.toString());
+          case Long n -> csv.plain(n.toString());
+          case Boolean b -> csv.plain(b.toString());
+          case BigDecimal d -> csv.plain(d.toPlainString());
+          case LocalDate d -> csv.plain(d.toString());
           case String text -> csv.quoted(text);
-          default -> csv.quoted(text(value));
+          case JSONB json -> csv.quoted(json.data());
+          case String[] array -> csv.quoted(array(array));
+          default ->
+              throw new IllegalArgumentException(
+                  "no COPY text form for " + value.getClass().getName());
         }
       }
       csv.newline();
@@ -162,24 +171,6 @@ final class CsvCopy {
       }
       bytes[size++] = '"';
     }
-  }
-
-  /** A value as PostgreSQL reads it from text. */
-  static String text(Object value) {
-    return switch (value) {
-      case String s -> s;
-      case UUID u -> u.toString();
-      case Boolean b -> b.toString();
-      case Integer i -> i.toString();
-      case Long l -> l.toString();
-      case BigDecimal d -> d.toPlainString();
-      case OffsetDateTime t -> t.toString();
-      case LocalDate d -> d.toString();
-      case JSONB j -> j.data();
-      case String[] array -> array(array);
-      default ->
-          throw new IllegalArgumentException("no COPY text form for " + value.getClass().getName());
-    };
   }
 
   /** A text array literal: every element double-quoted, backslashes and quotes escaped. */
