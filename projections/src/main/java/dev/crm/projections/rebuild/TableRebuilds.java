@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -184,12 +185,7 @@ public class TableRebuilds extends BlueGreenRebuild {
     List<String> analyses = new ArrayList<>();
     for (ReadTable table : TABLES) {
       String twin = twin(table.name(), id);
-      List<String> partitions =
-          strings(
-              db,
-              "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
-                  + " where i.inhparent = {0}::regclass order by c.relname",
-              twin);
+      List<String> partitions = partitions(db, twin);
       // Statistics of each partition (of the table if it has none), on the threads the builds
       // use: a partitioned table's own ANALYZE would go through its partitions one by one.
       (partitions.isEmpty() ? List.of(twin) : partitions)
@@ -199,35 +195,27 @@ public class TableRebuilds extends BlueGreenRebuild {
         if (!def.matches()) {
           throw new IllegalStateException("unexpected index definition: " + index.value2());
         }
-        String create =
-            "CREATE " + (def.group(1) == null ? "" : def.group(1)) + "INDEX IF NOT EXISTS ";
+        String using = def.group(5);
+        String unique = def.group(1) == null ? "" : def.group(1);
+        BiFunction<String, String, String> createIndex =
+            (name, on) ->
+                "CREATE "
+                    + unique
+                    + "INDEX IF NOT EXISTS "
+                    + DSL.quotedName(name)
+                    + " ON "
+                    + on
+                    + " "
+                    + using;
         String twinIndex = twinPart(index.value1(), table.name(), twin);
         if (partitions.isEmpty()) {
-          builds.add(
-              create
-                  + DSL.quotedName(twinIndex)
-                  + " ON "
-                  + DSL.quotedName(twin)
-                  + " "
-                  + def.group(5));
+          builds.add(createIndex.apply(twinIndex, DSL.quotedName(twin).toString()));
           continue;
         }
-        parents.add(
-            create
-                + DSL.quotedName(twinIndex)
-                + " ON ONLY "
-                + DSL.quotedName(twin)
-                + " "
-                + def.group(5));
+        parents.add(createIndex.apply(twinIndex, "ONLY " + DSL.quotedName(twin)));
         for (String partition : partitions) {
           String child = partitionIndex(partition, index.value1(), table.name());
-          builds.add(
-              create
-                  + DSL.quotedName(child)
-                  + " ON "
-                  + DSL.quotedName(partition)
-                  + " "
-                  + def.group(5));
+          builds.add(createIndex.apply(child, DSL.quotedName(partition).toString()));
           attaches.add(
               "ALTER INDEX "
                   + DSL.quotedName(twinIndex)
@@ -407,16 +395,7 @@ public class TableRebuilds extends BlueGreenRebuild {
             from),
         from,
         to);
-    rename(
-        t,
-        "TABLE",
-        strings(
-            t,
-            "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
-                + " where i.inhparent = {0}::regclass",
-            from),
-        from,
-        to);
+    rename(t, "TABLE", partitions(t, from), from, to);
     ddl(t, "ALTER TABLE " + DSL.quotedName(from) + " RENAME TO " + DSL.quotedName(to));
   }
 
@@ -435,6 +414,15 @@ public class TableRebuilds extends BlueGreenRebuild {
                 + DSL.quotedName(name));
       }
     }
+  }
+
+  /** The partitions of a table, by name (none if it is not partitioned). */
+  private static List<String> partitions(DSLContext t, String table) {
+    return strings(
+        t,
+        "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+            + " where i.inhparent = {0}::regclass order by c.relname",
+        table);
   }
 
   /** The first column of a catalog query about one relation. */
