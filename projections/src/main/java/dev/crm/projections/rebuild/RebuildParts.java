@@ -24,6 +24,6 @@ public record RebuildParts(
     ProcessorControl control,
     ReadCache cache,
     Serializer serializer,
-    @Value("${crm.rebuild.segments:8}") int segments,
+    @Value("${crm.rebuild.segments:2}") int segments,
     @Value("${crm.rebuild.batch-size:2000}") int batchSize,
     @Value("${crm.rebuild.switch-lag:2000}") long switchLag) {}
