@@ -178,11 +178,14 @@ final class ReplayBench {
     m.put("eventsPerSecond", Math.round(events / seconds));
     m.put("heapUsedBeforeMb", mb(heap.before.get()));
     m.put("heapUsedPeakMb", mb(heap.peak.get()));
-    m.put("liveDataAfterGcPeakMb", mb(heap.livePeak.get()));
+    // Micrometer reports live data once a collection has reclaimed the old generation; before the
+    // first one it reports 0, which is no measurement.
+    Long live = heap.livePeak.get() > 0 ? mb(heap.livePeak.get()) : null;
+    m.put("liveDataAfterGcPeakMb", live);
     m.put("heapSamples", heap.samples.get());
     out.printf(
         "[export] %s: %,d events, %,d bytes gzip, in %.2f s: %,d events/s; heap used %d MB"
-            + " before, %d MB at most; live data after GC at most %d MB%n",
+            + " before, %d MB at most; live data after GC at most %s%n",
         which,
         events,
         file.bytes(),
@@ -190,7 +193,7 @@ final class ReplayBench {
         Math.round(events / seconds),
         mb(heap.before.get()),
         mb(heap.peak.get()),
-        mb(heap.livePeak.get()));
+        live == null ? "(no old-generation collection yet)" : live + " MB");
     return m;
   }
 

@@ -109,13 +109,15 @@ final class Report {
             out.printf(
                 Locale.ROOT,
                 "audit export (%s): %,d events in %.2f s (%,d events/s), heap used at most %d MB,"
-                    + " live data after GC at most %d MB%n",
+                    + " live data after GC at most %s%n",
                 which,
                 export.get("events"),
                 e.get("seconds"),
                 e.get("eventsPerSecond"),
                 e.get("heapUsedPeakMb"),
-                e.get("liveDataAfterGcPeakMb"));
+                e.get("liveDataAfterGcPeakMb") == null
+                    ? "(no old-generation collection yet)"
+                    : e.get("liveDataAfterGcPeakMb") + " MB");
           }
         }
       }
