@@ -193,8 +193,13 @@ final class ReplayBench {
         Math.round(events / seconds),
         mb(heap.before.get()),
         mb(heap.peak.get()),
-        live == null ? "(no old-generation collection yet)" : live + " MB");
+        liveData(live));
     return m;
+  }
+
+  /** Live data after GC as printed: none before the first old-generation collection. */
+  static String liveData(Object mb) {
+    return mb == null ? "(no old-generation collection yet)" : mb + " MB";
   }
 
   private static long mb(long bytes) {

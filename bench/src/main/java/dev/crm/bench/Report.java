@@ -115,9 +115,7 @@ final class Report {
                 e.get("seconds"),
                 e.get("eventsPerSecond"),
                 e.get("heapUsedPeakMb"),
-                e.get("liveDataAfterGcPeakMb") == null
-                    ? "(no old-generation collection yet)"
-                    : e.get("liveDataAfterGcPeakMb") + " MB");
+                ReplayBench.liveData(e.get("liveDataAfterGcPeakMb")));
           }
         }
       }
