@@ -22,9 +22,10 @@ import org.springframework.stereotype.Component;
 /**
  * Runs queued audit exports, on whichever node claims them first ({@link LeasedJobRunner}, as
  * imports are run). The output is written in chunks of about {@code chunk-bytes} of text, each
- * gzipped on its own; a chunk is committed together with the position, count and chain head it
- * reached, so a job whose node died is resumed by another after its lease expires, from the last
- * committed chunk, and its file is the one an uninterrupted run would have written.
+ * gzipped on its own (as members of 1 MiB, {@link ParallelGzip}); a chunk is committed together
+ * with the position, count and chain head it reached, so a job whose node died is resumed by
+ * another after its lease expires, from the last committed chunk, and its file is the one an
+ * uninterrupted run would have written.
  */
 @Component
 public class AuditExportRunner implements DisposableBean {
@@ -77,15 +78,15 @@ public class AuditExportRunner implements DisposableBean {
     runner.poll(this::run);
   }
 
-  /** The chunk being filled: a gzip member of its own, and the writer that continues the chain. */
+  /** The chunk being filled: gzip members of its own, and the writer that continues the chain. */
   private final class Chunk {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
-    final FastGzip gzip;
+    final ParallelGzip gzip;
     final AuditWriter writer;
 
     Chunk(AuditExportJobRecord job, AuditFilter filter, AuditWriter.State state)
         throws IOException {
-      gzip = new FastGzip(bytes);
+      gzip = new ParallelGzip(bytes);
       AuditWriter.Format format = AuditWriter.Format.valueOf(job.getFormat().toUpperCase());
       writer =
           state == null
@@ -141,7 +142,7 @@ public class AuditExportRunner implements DisposableBean {
 
   /** Stores a finished chunk with the checkpoint it reached, in one transaction. */
   private void commit(UUID id, int seq, Chunk chunk, boolean last) throws IOException {
-    chunk.gzip.finish();
+    chunk.gzip.close();
     byte[] data = chunk.bytes.toByteArray();
     AuditWriter.State state = chunk.writer.state();
     OffsetDateTime now = OffsetDateTime.now(clock);

@@ -1,6 +1,5 @@
 package dev.crm.query.audit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -9,14 +8,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Gzip at the fastest level on every core, the way {@code pigz} does it: what is written is cut
- * into chunks of 1 MiB, each compressed into a complete gzip member by a pool thread while the
- * writer goes on, and the members are written out in order. Concatenated members are one gzip file
- * (RFC 1952, 2.2): {@code gunzip} and {@link java.util.zip.GZIPInputStream} read them as one. At
- * most a few chunks are in flight, so memory stays flat however long the stream.
+ * into chunks of 1 MiB, each compressed into a complete gzip member ({@link Gzip}) by a pool thread
+ * while the writer goes on, and the members are written out in order. Concatenated members are one
+ * gzip file (RFC 1952, 2.2): {@code gunzip} and {@link java.util.zip.GZIPInputStream} read them as
+ * one. At most a few chunks are in flight, so memory stays flat however long the stream.
  *
  * <p>An audit export's single writer thread was bound by compression (two thirds of its time); the
  * other threads the export uses (reading the events, hashing) leave room for it on the others.
@@ -34,6 +32,7 @@ public final class ParallelGzip extends OutputStream {
   private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
   private byte[] chunk = new byte[CHUNK];
   private int size;
+  private long written;
   private boolean closed;
   private boolean started;
 
@@ -48,6 +47,7 @@ public final class ParallelGzip extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
+    written += len;
     while (len > 0) {
       int n = Math.min(len, CHUNK - size);
       System.arraycopy(b, off, chunk, size, n);
@@ -79,7 +79,7 @@ public final class ParallelGzip extends OutputStream {
     try {
       flush();
       if (!started) {
-        out.write(member(new byte[0], 0)); // an empty file is still gzip
+        out.write(Gzip.member(chunk, 0)); // an empty file is still gzip
       }
     } finally {
       pending.forEach(f -> f.cancel(true));
@@ -94,7 +94,7 @@ public final class ParallelGzip extends OutputStream {
     }
     byte[] data = chunk;
     int length = size;
-    pending.add(POOL.submit(() -> member(data, length)));
+    pending.add(POOL.submit(() -> Gzip.member(data, length)));
     started = true;
     chunk = new byte[CHUNK];
     size = 0;
@@ -115,12 +115,8 @@ public final class ParallelGzip extends OutputStream {
     }
   }
 
-  /** One complete gzip member of {@code data}. */
-  static byte[] member(byte[] data, int length) throws IOException {
-    ByteArrayOutputStream member = new ByteArrayOutputStream(length / 3 + 64);
-    try (GZIPOutputStream gzip = new FastGzip(member)) {
-      gzip.write(data, 0, length);
-    }
-    return member.toByteArray();
+  /** Bytes written in, before compression. */
+  public long written() {
+    return written;
   }
 }
