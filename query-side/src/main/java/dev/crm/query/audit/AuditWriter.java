@@ -67,10 +67,13 @@ public final class AuditWriter {
   private final MessageDigest sha256;
   private final LineBuffer line = new LineBuffer();
   private final StringBuilder csv = new StringBuilder(1024);
+  private final byte[] digest = new byte[32];
   private long count;
   private Long first;
   private Long last;
-  private String prev;
+
+  /** The chain value of the line before, as its 64 hex digits (ASCII). */
+  private byte[] prev;
 
   /** A writer for a new export of {@code filter}; call {@link #header()} first. */
   public AuditWriter(Format format, AuditFilter filter, OutputStream out) {
@@ -88,7 +91,7 @@ public final class AuditWriter {
     this.count = state.count();
     this.first = state.firstPosition();
     this.last = state.lastPosition();
-    this.prev = state.chainHead();
+    this.prev = state.chainHead().getBytes(StandardCharsets.US_ASCII);
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -97,7 +100,7 @@ public final class AuditWriter {
   }
 
   public State state() {
-    return new State(count, first, last, prev);
+    return new State(count, first, last, new String(prev, StandardCharsets.US_ASCII));
   }
 
   /** The chain's value before the first record of an export of {@code tenant} after a position. */
@@ -127,26 +130,30 @@ public final class AuditWriter {
   }
 
   public void write(AuditRecord r) throws IOException {
-    byte[] content;
-    int length;
+    line.reset();
     if (format == Format.JSONL) {
       jsonl(r);
-      content = line.bytes();
-      length = line.size();
     } else {
-      content = csv(r);
-      length = content.length;
+      line.write(csv(r));
     }
-    sha256.update(prev.getBytes(StandardCharsets.US_ASCII));
-    sha256.update(content, 0, length);
-    String chain = HEX.formatHex(sha256.digest());
-    out.write(content, 0, length);
-    String tail =
-        format == Format.JSONL
-            ? ",\"prev\":\"" + prev + "\",\"chain\":\"" + chain + "\"}\n"
-            : "," + prev + "," + chain + "\n";
-    out.write(tail.getBytes(StandardCharsets.US_ASCII));
-    prev = chain;
+    int content = line.size();
+    sha256.update(prev);
+    sha256.update(line.bytes(), 0, content);
+    try {
+      sha256.digest(digest, 0, digest.length);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+    if (format == Format.JSONL) {
+      line.write(PREV_JSON).write(prev).write(CHAIN_JSON);
+      prev = line.hex(digest);
+      line.write(END_JSON);
+    } else {
+      line.comma().write(prev).comma();
+      prev = line.hex(digest);
+      line.newline();
+    }
+    out.write(line.bytes(), 0, line.size());
     count++;
     if (first == null) {
       first = r.position();
@@ -162,7 +169,7 @@ public final class AuditWriter {
     manifest.put("count", count);
     manifest.put("firstPosition", first);
     manifest.put("lastPosition", last);
-    manifest.put("chainHead", prev);
+    manifest.put("chainHead", new String(prev, StandardCharsets.US_ASCII));
     manifest.put("filters", filter.described());
     writeMeta("manifest", manifest);
   }
@@ -180,21 +187,40 @@ public final class AuditWriter {
    * was most of an export's time.
    */
   private void jsonl(AuditRecord r) {
-    line.reset();
-    line.ascii("{\"position\":").ascii(Long.toString(r.position()));
-    line.ascii(",\"eventId\":").string(r.eventId());
-    line.ascii(",\"time\":").string(r.time());
-    line.ascii(",\"tenantId\":").string(r.tenantId());
-    line.ascii(",\"actorId\":").string(r.actorId());
-    line.ascii(",\"requestId\":").string(r.requestId());
-    line.ascii(",\"correlationId\":").string(r.correlationId());
-    line.ascii(",\"causationId\":").string(r.causationId());
-    line.ascii(",\"aggregateType\":").string(r.aggregateType());
-    line.ascii(",\"aggregateId\":").string(r.aggregateId());
-    line.ascii(",\"sequence\":").ascii(Long.toString(r.sequence()));
-    line.ascii(",\"eventType\":").string(r.eventType());
-    line.ascii(",\"payload\":");
-    line.write(r.payload(), 0, r.payload().length);
+    line.write(POSITION).number(r.position());
+    line.write(EVENT_ID).string(r.eventId());
+    line.write(TIME).string(r.time());
+    line.write(TENANT_ID).string(r.tenantId());
+    line.write(ACTOR_ID).string(r.actorId());
+    line.write(REQUEST_ID).string(r.requestId());
+    line.write(CORRELATION_ID).string(r.correlationId());
+    line.write(CAUSATION_ID).string(r.causationId());
+    line.write(AGGREGATE_TYPE).string(r.aggregateType());
+    line.write(AGGREGATE_ID).string(r.aggregateId());
+    line.write(SEQUENCE).number(r.sequence());
+    line.write(EVENT_TYPE).string(r.eventType());
+    line.write(PAYLOAD).write(r.payload());
+  }
+
+  private static final byte[] POSITION = ascii("{\"position\":");
+  private static final byte[] EVENT_ID = ascii(",\"eventId\":");
+  private static final byte[] TIME = ascii(",\"time\":");
+  private static final byte[] TENANT_ID = ascii(",\"tenantId\":");
+  private static final byte[] ACTOR_ID = ascii(",\"actorId\":");
+  private static final byte[] REQUEST_ID = ascii(",\"requestId\":");
+  private static final byte[] CORRELATION_ID = ascii(",\"correlationId\":");
+  private static final byte[] CAUSATION_ID = ascii(",\"causationId\":");
+  private static final byte[] AGGREGATE_TYPE = ascii(",\"aggregateType\":");
+  private static final byte[] AGGREGATE_ID = ascii(",\"aggregateId\":");
+  private static final byte[] SEQUENCE = ascii(",\"sequence\":");
+  private static final byte[] EVENT_TYPE = ascii(",\"eventType\":");
+  private static final byte[] PAYLOAD = ascii(",\"payload\":");
+  private static final byte[] PREV_JSON = ascii(",\"prev\":\"");
+  private static final byte[] CHAIN_JSON = ascii("\",\"chain\":\"");
+  private static final byte[] END_JSON = ascii("\"}\n");
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -202,7 +228,9 @@ public final class AuditWriter {
    * {@code ByteArrayOutputStream}, whose every {@code write} takes a lock.
    */
   private static final class LineBuffer {
-    private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX_LOWER = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = ascii("null");
 
     private byte[] buf = new byte[2048];
     private int size;
@@ -225,48 +253,74 @@ public final class AuditWriter {
       }
     }
 
-    void write(byte[] bytes, int offset, int length) {
-      room(length);
-      System.arraycopy(bytes, offset, buf, size, length);
-      size += length;
+    LineBuffer write(byte[] bytes) {
+      room(bytes.length);
+      System.arraycopy(bytes, 0, buf, size, bytes.length);
+      size += bytes.length;
+      return this;
     }
 
-    LineBuffer ascii(String text) {
-      int n = text.length();
-      room(n);
-      for (int i = 0; i < n; i++) {
-        buf[size++] = (byte) text.charAt(i);
-      }
+    LineBuffer comma() {
+      room(1);
+      buf[size++] = ',';
       return this;
+    }
+
+    void newline() {
+      room(1);
+      buf[size++] = '\n';
+    }
+
+    /** A non-negative number's decimal digits. */
+    LineBuffer number(long value) {
+      room(20);
+      int digits = 1;
+      for (long v = value; v >= 10; v /= 10) {
+        digits++;
+      }
+      for (int i = size + digits - 1; i >= size; i--) {
+        buf[i] = (byte) ('0' + value % 10);
+        value /= 10;
+      }
+      size += digits;
+      return this;
+    }
+
+    /** {@code bytes} as lower-case hex digits; returns them as a copy too. */
+    byte[] hex(byte[] bytes) {
+      byte[] hex = new byte[bytes.length * 2];
+      for (int i = 0; i < bytes.length; i++) {
+        hex[2 * i] = HEX_LOWER[(bytes[i] >> 4) & 0xF];
+        hex[2 * i + 1] = HEX_LOWER[bytes[i] & 0xF];
+      }
+      write(hex);
+      return hex;
     }
 
     /**
-     * A JSON string (or {@code null}): its UTF-8 bytes, with the quote, the backslash and control
-     * characters escaped (bytes of multi-byte characters are all negative and pass as they are).
+     * A JSON string (or {@code null}) from its UTF-8 bytes, with the quote, the backslash and
+     * control characters escaped (bytes of multi-byte characters are all negative and pass as they
+     * are).
      */
-    LineBuffer string(String value) {
-      if (value == null) {
-        return ascii("null");
+    LineBuffer string(byte[] utf8) {
+      if (utf8 == null) {
+        return write(NULL);
       }
-      // Ids, times and type names are printable ASCII with nothing to escape: copied as they are.
-      int n = value.length();
-      room(n + 2);
-      int start = size;
-      buf[size++] = '"';
-      for (int i = 0; i < n; i++) {
-        char c = value.charAt(i);
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-          size = start;
-          return escaped(value);
+      for (byte b : utf8) {
+        if (b == '"' || b == '\\' || (b >= 0 && b < 0x20)) {
+          return escaped(utf8);
         }
-        buf[size++] = (byte) c;
       }
+      // Ids, times and type names have nothing to escape: copied as they are.
+      room(utf8.length + 2);
+      buf[size++] = '"';
+      System.arraycopy(utf8, 0, buf, size, utf8.length);
+      size += utf8.length;
       buf[size++] = '"';
       return this;
     }
 
-    private LineBuffer escaped(String value) {
-      byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    private LineBuffer escaped(byte[] utf8) {
       // The most an escaped byte takes is six (backslash, u, four hex digits).
       room(utf8.length * 6 + 2);
       buf[size++] = '"';
@@ -277,25 +331,23 @@ public final class AuditWriter {
           buf[size++] = b;
         }
       }
-      room(1);
       buf[size++] = '"';
       return this;
     }
 
     private void escape(byte b) {
       switch (b) {
-        case '"' -> ascii("\\\"");
-        case '\\' -> ascii("\\\\");
-        case '\n' -> ascii("\\n");
-        case '\r' -> ascii("\\r");
-        case '\t' -> ascii("\\t");
-        case '\b' -> ascii("\\b");
-        case '\f' -> ascii("\\f");
+        case '"' -> write(ascii("\\\""));
+        case '\\' -> write(ascii("\\\\"));
+        case '\n' -> write(ascii("\\n"));
+        case '\r' -> write(ascii("\\r"));
+        case '\t' -> write(ascii("\\t"));
+        case '\b' -> write(ascii("\\b"));
+        case '\f' -> write(ascii("\\f"));
         default -> {
-          ascii("\\u00");
-          room(2);
-          buf[size++] = HEX_DIGITS[b >> 4];
-          buf[size++] = HEX_DIGITS[b & 0xF];
+          write(ascii("\\u00"));
+          buf[size++] = HEX_UPPER[b >> 4];
+          buf[size++] = HEX_UPPER[b & 0xF];
         }
       }
     }
@@ -305,22 +357,26 @@ public final class AuditWriter {
     csv.setLength(0);
     Object[] values = {
       r.position(),
-      r.eventId(),
-      r.time(),
-      r.tenantId(),
-      r.actorId(),
-      r.requestId(),
-      r.correlationId(),
-      r.causationId(),
-      r.aggregateType(),
-      r.aggregateId(),
+      text(r.eventId()),
+      text(r.time()),
+      text(r.tenantId()),
+      text(r.actorId()),
+      text(r.requestId()),
+      text(r.correlationId()),
+      text(r.causationId()),
+      text(r.aggregateType()),
+      text(r.aggregateId()),
       r.sequence(),
-      r.eventType(),
-      new String(r.payload(), StandardCharsets.UTF_8)
+      text(r.eventType()),
+      text(r.payload())
     };
     for (int i = 0; i < values.length; i++) {
-      CSV.print(values[i] == null ? "" : values[i], csv, i == 0);
+      CSV.print(values[i], csv, i == 0);
     }
     return csv.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(byte[] utf8) {
+    return utf8 == null ? "" : new String(utf8, StandardCharsets.UTF_8);
   }
 }

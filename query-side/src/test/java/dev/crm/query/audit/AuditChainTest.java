@@ -1,5 +1,6 @@
 package dev.crm.query.audit;
 
+import static dev.crm.query.audit.AuditRecord.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -39,17 +40,17 @@ class AuditChainTest {
         "{\"contactId\":\"c" + i + "\",\"note\":\"comma, \\\"quote\\\" and ünïcode " + i + "\"}";
     return new AuditRecord(
         100 + i * 3,
-        "e" + i,
-        "2026-12-04T10:00:0" + (i % 10) + ".000Z",
-        TENANT,
-        "actor-" + (i % 2),
-        "req-" + i,
-        "corr-" + i,
-        "cause-" + i,
-        "Contact",
-        "c" + i,
+        utf8("e" + i),
+        utf8("2026-12-04T10:00:0" + (i % 10) + ".000Z"),
+        utf8(TENANT),
+        utf8("actor-" + (i % 2)),
+        utf8("req-" + i),
+        utf8("corr-" + i),
+        utf8("cause-" + i),
+        utf8("Contact"),
+        utf8("c" + i),
         0,
-        "dev.crm.domain.contact.ContactEvent$ContactCreated",
+        utf8("dev.crm.domain.contact.ContactEvent$ContactCreated"),
         payload.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -195,17 +196,17 @@ class AuditChainTest {
     AuditRecord r =
         new AuditRecord(
             7,
-            "e7",
-            "2026-12-04T10:00:00.000Z",
-            TENANT,
-            awkward,
-            null,
-            "corr",
-            "cause",
-            "Contact",
-            "c7",
+            utf8("e7"),
+            utf8("2026-12-04T10:00:00.000Z"),
+            utf8(TENANT),
+            utf8(awkward),
+            utf8(null),
+            utf8("corr"),
+            utf8("cause"),
+            utf8("Contact"),
+            utf8("c7"),
             3,
-            "Type",
+            utf8("Type"),
             "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     AuditWriter w =
