@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -47,6 +48,24 @@ public final class AuditWriter {
   static final ObjectMapper MAPPER = new ObjectMapper();
   private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
   private static final HexFormat HEX = HexFormat.of();
+
+  // A JSONL line's fixed parts, as bytes.
+  private static final byte[] POSITION = ascii("{\"position\":");
+  private static final byte[] EVENT_ID = ascii(",\"eventId\":");
+  private static final byte[] TIME = ascii(",\"time\":");
+  private static final byte[] TENANT_ID = ascii(",\"tenantId\":");
+  private static final byte[] ACTOR_ID = ascii(",\"actorId\":");
+  private static final byte[] REQUEST_ID = ascii(",\"requestId\":");
+  private static final byte[] CORRELATION_ID = ascii(",\"correlationId\":");
+  private static final byte[] CAUSATION_ID = ascii(",\"causationId\":");
+  private static final byte[] AGGREGATE_TYPE = ascii(",\"aggregateType\":");
+  private static final byte[] AGGREGATE_ID = ascii(",\"aggregateId\":");
+  private static final byte[] SEQUENCE = ascii(",\"sequence\":");
+  private static final byte[] EVENT_TYPE = ascii(",\"eventType\":");
+  private static final byte[] PAYLOAD = ascii(",\"payload\":");
+  private static final byte[] PREV_JSON = ascii(",\"prev\":\"");
+  private static final byte[] CHAIN_JSON = ascii("\",\"chain\":\"");
+  private static final byte[] END_JSON = ascii("\"}\n");
 
   /** The two export formats. */
   public enum Format {
@@ -141,7 +160,7 @@ public final class AuditWriter {
     sha256.update(line.bytes(), 0, content);
     try {
       sha256.digest(digest, 0, digest.length);
-    } catch (java.security.DigestException e) {
+    } catch (DigestException e) {
       throw new IllegalStateException(e);
     }
     if (format == Format.JSONL) {
@@ -201,23 +220,6 @@ public final class AuditWriter {
     line.write(EVENT_TYPE).string(r.eventType());
     line.write(PAYLOAD).write(r.payload());
   }
-
-  private static final byte[] POSITION = ascii("{\"position\":");
-  private static final byte[] EVENT_ID = ascii(",\"eventId\":");
-  private static final byte[] TIME = ascii(",\"time\":");
-  private static final byte[] TENANT_ID = ascii(",\"tenantId\":");
-  private static final byte[] ACTOR_ID = ascii(",\"actorId\":");
-  private static final byte[] REQUEST_ID = ascii(",\"requestId\":");
-  private static final byte[] CORRELATION_ID = ascii(",\"correlationId\":");
-  private static final byte[] CAUSATION_ID = ascii(",\"causationId\":");
-  private static final byte[] AGGREGATE_TYPE = ascii(",\"aggregateType\":");
-  private static final byte[] AGGREGATE_ID = ascii(",\"aggregateId\":");
-  private static final byte[] SEQUENCE = ascii(",\"sequence\":");
-  private static final byte[] EVENT_TYPE = ascii(",\"eventType\":");
-  private static final byte[] PAYLOAD = ascii(",\"payload\":");
-  private static final byte[] PREV_JSON = ascii(",\"prev\":\"");
-  private static final byte[] CHAIN_JSON = ascii("\",\"chain\":\"");
-  private static final byte[] END_JSON = ascii("\"}\n");
 
   private static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
