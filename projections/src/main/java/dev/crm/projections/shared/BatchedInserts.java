@@ -4,11 +4,15 @@ import dev.crm.infra.deadletter.DeadLetterPolicy;
 import dev.crm.infra.deadletter.HandlerSavepoints;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.jooq.DSLContext;
 import org.jooq.Table;
+import org.jooq.TableField;
 import org.jooq.TableRecord;
+import org.jooq.UniqueKey;
 
 /**
  * New rows of one read table, collected over a processor batch and written as one multi-row insert
@@ -19,10 +23,13 @@ import org.jooq.TableRecord;
  * so an update never runs before the insert it changes.
  *
  * <p>A row the table refuses for good (a constraint) fails the batch's insert, outside any handler,
- * where no event can be parked: the batch would be retried forever. So after such a failure the
- * rows are inserted by the handlers that make them, each under its handler's savepoint, until a
- * batch commits: on the retry the refused row fails its own event, which is parked as a dead letter
- * (with the later events of its aggregate), and the others' rows commit.
+ * where no event can be parked: the batch would be retried forever. So the rows of a refused batch
+ * are remembered by key, and when they come again (the processor retries the batch) each is
+ * inserted by the handler that makes it, under its handler's savepoint: the refused row fails its
+ * own event, which is parked as a dead letter (with the later events of its aggregate), and the
+ * others' rows commit. Rows of other batches are batched as ever: a flag for the whole table,
+ * cleared by the next commit, was cleared by another segment's batch before the refused one came
+ * back, which then failed again, a token-claim interval later each time.
  *
  * <p>A rebuild writes an empty table nobody else writes, where a row can only be new: there the
  * rows go in with {@code COPY} ({@link #copying}), which PostgreSQL loads faster than inserts and
@@ -35,9 +42,9 @@ public final class BatchedInserts<R extends TableRecord<R>> {
   private final boolean copy;
 
   /**
-   * Set by a refused batch, cleared by the next commit: rows are inserted one handler at a time.
+   * Primary keys of the rows of refused batches: inserted one handler at a time until committed.
    */
-  private volatile boolean direct;
+  private final Set<List<Object>> refused = ConcurrentHashMap.newKeySet();
 
   public BatchedInserts(DSLContext db, Table<R> table) {
     this(db, table, false);
@@ -59,10 +66,13 @@ public final class BatchedInserts<R extends TableRecord<R>> {
   /** Queues a row (every column set) for this batch's insert; an existing row wins. */
   public void add(R row) {
     UnitOfWork<?> uow = CurrentUnitOfWork.get();
-    if (direct && !copy) {
-      uow.afterCommit(u -> direct = false);
-      insert(List.of(row));
-      return;
+    if (!refused.isEmpty()) {
+      List<Object> key = key(row);
+      if (refused.contains(key)) {
+        insert(List.of(row));
+        uow.afterCommit(u -> refused.remove(key));
+        return;
+      }
     }
     uow.<List<R>>getOrComputeResource(
             resource,
@@ -93,11 +103,24 @@ public final class BatchedInserts<R extends TableRecord<R>> {
       insert(rows);
     } catch (RuntimeException e) {
       if (!DeadLetterPolicy.isTransient(e)) {
-        direct = true;
+        rows.forEach(row -> refused.add(key(row)));
       }
       throw e;
     }
     rows.clear();
+  }
+
+  /** The row's primary key (the whole row where the table has none). */
+  private List<Object> key(R row) {
+    UniqueKey<R> primaryKey = table.getPrimaryKey();
+    if (primaryKey == null) {
+      return row.intoList();
+    }
+    List<Object> key = new ArrayList<>(primaryKey.getFields().size());
+    for (TableField<R, ?> field : primaryKey.getFields()) {
+      key.add(row.get(field));
+    }
+    return key;
   }
 
   private void insert(List<R> rows) {
