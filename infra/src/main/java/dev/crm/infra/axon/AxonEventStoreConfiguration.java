@@ -96,18 +96,19 @@ public class AxonEventStoreConfiguration {
       @Qualifier("eventSerializer") Serializer eventSerializer,
       Configuration configuration,
       @Value("${crm.event-store.batch-size:1000}") int batchSize) {
-    return JdbcEventStorageEngine.builder()
-        .connectionProvider(connectionProvider)
-        // Events per query when a processor reads the store (Axon's default is 100): a replay or
-        // rebuild of a million events is then a thousand queries, not ten thousand.
-        .batchSize(batchSize)
-        .transactionManager(transactionManager)
-        .eventSerializer(eventSerializer)
-        // Aggregates keep their state in private fields; the snapshot mapper reads fields.
-        .snapshotSerializer(jackson(snapshotMapper()))
-        .upcasterChain(configuration.upcasterChain())
-        .persistenceExceptionResolver(new JdbcSQLErrorCodesResolver())
-        .build();
+    return new CrmJdbcEventStorageEngine(
+        JdbcEventStorageEngine.builder()
+            .connectionProvider(connectionProvider)
+            // Events per query when a processor reads the store (Axon's default is 100): a replay
+            // or
+            // rebuild of a million events is then a thousand queries, not ten thousand.
+            .batchSize(batchSize)
+            .transactionManager(transactionManager)
+            .eventSerializer(eventSerializer)
+            // Aggregates keep their state in private fields; the snapshot mapper reads fields.
+            .snapshotSerializer(jackson(snapshotMapper()))
+            .upcasterChain(configuration.upcasterChain())
+            .persistenceExceptionResolver(new JdbcSQLErrorCodesResolver()));
   }
 
   /**
@@ -151,15 +152,16 @@ public class AxonEventStoreConfiguration {
   }
 
   private static Serializer jackson(ObjectMapper mapper) {
-    return JacksonSerializer.builder()
-        .objectMapper(mapper)
-        .revisionResolver(new AnnotationRevisionResolver())
-        .build();
+    return new CachingJacksonSerializer(
+        JacksonSerializer.builder()
+            .objectMapper(mapper)
+            .revisionResolver(new AnnotationRevisionResolver()));
   }
 
   private static ObjectMapper messageMapper() {
     return new ObjectMapper()
         .registerModule(new JavaTimeModule())
+        .registerModule(EventTimes.jacksonModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         // Old events meet newer classes after a field is removed: ignore, do not fail.
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
