@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
@@ -140,6 +141,7 @@ class TableRebuildTest extends RebuildTestSupport {
     assertThat(rows("contact", t.id())).isNotEqualTo(contacts);
 
     Map<String, String> written = new ConcurrentHashMap<>();
+    Set<String> twinOptions = ConcurrentHashMap.newKeySet();
     String id =
         rebuildUnderLoad(
             "tables",
@@ -152,6 +154,12 @@ class TableRebuildTest extends RebuildTestSupport {
               }
             },
             () -> {
+              // The twin's partitions as the rebuild fills them: autovacuum off.
+              twinOptions.addAll(
+                  db.fetch(
+                          "select coalesce(array_to_string(reloptions, ','), '') from pg_class"
+                              + " where relname ~ '^contact_r[0-9a-f]{6}_p00$'")
+                      .getValues(0, String.class));
               Response list = t.viewer().get("/api/v1/contacts?limit=100");
               Response dashboard = t.viewer().get("/api/v1/dashboard");
               if (list.status() != 200) {
@@ -195,6 +203,17 @@ class TableRebuildTest extends RebuildTestSupport {
                 "select count(*) from pg_class where relname ~ ? and relkind in ('r', 'p')",
                 "^(contact|company|campaign)_[ro]" + id.substring(id.lastIndexOf('-') + 1)))
         .isEqualTo(0L);
+    // Autovacuum was off in the twin while it loaded, and is back on the tables now serving.
+    assertThat(twinOptions)
+        .as("a reader saw the twin")
+        .isNotEmpty()
+        .allSatisfy(options -> assertThat(options).contains("autovacuum_enabled=false"));
+    assertThat(
+            db.fetch(
+                    "select c.relname from pg_class c where c.relname ~"
+                        + " '^(contact|company|campaign)(_p[0-9]+)?$' and c.reloptions is not null")
+                .getValues(0, String.class))
+        .isEmpty();
     // Every index is back, on the tables and on each of their partitions, and usable (a
     // partitioned index built part by part is valid only once every part is attached).
     assertThat(servingIndexes()).isEqualTo(indexesBefore);

@@ -40,9 +40,10 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li><b>Beside.</b> Each table gets a twin ({@code contact_r<suffix>}) made from the serving
  *       table's own definition in the catalog: columns, defaults, checks, partitioning and
- *       partitions, primary key; no secondary indexes and no triggers while it loads. Second
- *       instances of the table projections write it: their jOOQ context renders the table's name as
- *       the twin's (a render mapping), so the rebuild runs the projections' own code.
+ *       partitions, primary key; no secondary indexes, no triggers and no autovacuum while it loads
+ *       (the swap turns autovacuum back on). Second instances of the table projections write it:
+ *       their jOOQ context renders the table's name as the twin's (a render mapping), so the
+ *       rebuild runs the projections' own code.
  *   <li><b>Before the switch</b> the twins get the serving tables' secondary indexes (built once
  *       over the loaded rows, faster than kept up row by row) and fresh statistics.
  *   <li><b>Swap</b>, in one transaction: the dashboard counts are computed from the twins first;
@@ -68,6 +69,17 @@ public class TableRebuilds extends BlueGreenRebuild {
           new ReadTable(CONTACT.getName(), ContactTableProjection.GROUP, "crm_contact_dims"),
           new ReadTable(COMPANY.getName(), CompanyTableProjection.GROUP, "crm_company_dims"),
           new ReadTable(CAMPAIGN.getName(), CampaignTableProjection.GROUP, "crm_campaign_dims"));
+
+  /**
+   * A twin's tables are left alone by autovacuum while the rebuild fills, indexes and analyzes them
+   * (its own {@code ANALYZE} gives them statistics): insert-triggered vacuums and analyzes of the
+   * growing tables ran beside the load and the index builds and took their CPU. The swap gives the
+   * tables autovacuum back ({@link #AUTOVACUUM}), and it vacuums them once they serve.
+   */
+  private static final String NO_AUTOVACUUM =
+      " WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)";
+
+  private static final String AUTOVACUUM = " RESET (autovacuum_enabled, toast.autovacuum_enabled)";
 
   private static final Pattern INDEX_DEF =
       Pattern.compile(
@@ -116,7 +128,7 @@ public class TableRebuilds extends BlueGreenRebuild {
                     + " (LIKE "
                     + DSL.quotedName(serving)
                     + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)"
-                    + (partitionKey == null ? "" : " PARTITION BY " + partitionKey));
+                    + (partitionKey == null ? NO_AUTOVACUUM : " PARTITION BY " + partitionKey));
             for (Record2<String, String> p :
                 t.resultQuery(
                         "select c.relname, pg_get_expr(c.relpartbound, c.oid) from pg_inherits i"
@@ -131,7 +143,8 @@ public class TableRebuilds extends BlueGreenRebuild {
                       + " PARTITION OF "
                       + DSL.quotedName(twin)
                       + " "
-                      + p.value2());
+                      + p.value2()
+                      + NO_AUTOVACUUM);
             }
             String primaryKey =
                 (String)
@@ -338,6 +351,10 @@ public class TableRebuilds extends BlueGreenRebuild {
             // 3. The serving table steps aside; the twin takes its names.
             renameAll(t, serving, retired(serving, id));
             renameAll(t, twin, serving);
+            List<String> parts = partitions(t, serving);
+            for (String filled : parts.isEmpty() ? List.of(serving) : parts) {
+              ddl(t, "ALTER TABLE " + DSL.quotedName(filled) + AUTOVACUUM);
+            }
             functions.forEach(f -> ddl(t, f));
             triggers.forEach(f -> ddl(t, f));
             t.execute("DELETE FROM dashboard_count WHERE metric LIKE {0}", serving + ".%");
