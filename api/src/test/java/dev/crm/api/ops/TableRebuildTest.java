@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crm.api.customfield.CustomFields;
+import dev.crm.projections.rebuild.TableRebuilds;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
@@ -265,5 +268,78 @@ class TableRebuildTest extends RebuildTestSupport {
         .as("only once")
         .isEqualTo(409);
     assertThat(rows("contact", t.id())).isEqualTo(before);
+  }
+
+  /**
+   * A rebuild stuck on an event it cannot write (a rebuild's processor has no dead-letter queue: it
+   * retries the batch) is given up while it builds: cancelled, it is marked failed, its processor
+   * lets go of its segments, what it made is dropped, and the serving tables never changed. The
+   * stuck row is followed by more than the switch lag of other events, so the rebuild cannot reach
+   * the switch.
+   */
+  @Test
+  void aRebuildStuckWhileBuildingIsCancelled() {
+    Tenant t = newTenant();
+    String unwritable = "Unwritable" + UUID.randomUUID().toString().substring(0, 8);
+    String stuck = create(t.editor(), "/api/v1/contacts", person(unwritable));
+    StringBuilder csv = new StringBuilder("firstName,lastName,email\n");
+    for (int i = 0; i < 2500; i++) {
+      csv.append("After,Row").append(i).append(',').append(uniqueEmail()).append('\n');
+    }
+    Response upload =
+        t.editor()
+            .upload(
+                "/api/v1/imports",
+                "{\"format\":\"csv\"}",
+                csv.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(upload.status()).as(upload.body()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(60)).until(() -> rows("contact", t.id()).size() == 2501);
+    Map<String, String> before = rows("contact", t.id());
+    assertThat(before).containsKey(stuck);
+    // Rows written from now on must not carry the name: the twin, made from the serving table's
+    // definition, refuses the stuck contact's row.
+    db.execute(
+        "alter table contact add constraint crm_test_unwritable check (last_name is distinct from"
+            + " '"
+            + unwritable
+            + "') not valid");
+    try {
+      Response started = startRebuild("tables");
+      assertThat(started.status()).as(started.body()).isEqualTo(202);
+      String id = started.json().get("id").asString();
+      String twin = "contact_r" + id.substring(id.lastIndexOf('-') + 1);
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  platformAdmin()
+                          .get("/api/v1/admin/rebuilds/" + id)
+                          .json()
+                          .get("state")
+                          .asString()
+                          .equals("building")
+                      && db.fetchValue("select to_regclass(?)", twin) != null);
+
+      Response cancelled = platformAdmin().post("/api/v1/admin/rebuilds/" + id + "/cancel", null);
+
+      assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+      assertThat(cancelled.json().get("state").asString()).isEqualTo("failed");
+      assertThat(cancelled.json().get("failure").asString()).contains("cancelled");
+      assertThat(db.fetchValue("select to_regclass(?)", twin)).isNull();
+      assertThat(
+              db.fetchValue(
+                  "select count(*) from tokenentry where processorname = ? and owner is not null",
+                  TableRebuilds.PROCESSOR))
+          .isEqualTo(0L);
+      assertThat(platformAdmin().get("/api/v1/admin/rebuilds/" + id).json().get("state").asString())
+          .isEqualTo("failed");
+    } finally {
+      db.execute("alter table contact drop constraint if exists crm_test_unwritable");
+    }
+    assertThat(rows("contact", t.id())).isEqualTo(before);
+    // The serving processors never stopped: a contact written now lands.
+    String later = create(t.editor(), "/api/v1/contacts", person("Later"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> rows("contact", t.id()).containsKey(later));
   }
 }
