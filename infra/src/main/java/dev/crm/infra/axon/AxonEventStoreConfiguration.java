@@ -99,9 +99,8 @@ public class AxonEventStoreConfiguration {
     return new CrmJdbcEventStorageEngine(
         JdbcEventStorageEngine.builder()
             .connectionProvider(connectionProvider)
-            // Events per query when a processor reads the store (Axon's default is 100): a replay
-            // or
-            // rebuild of a million events is then a thousand queries, not ten thousand.
+            // Events per query when a processor reads the store (Axon's default is 100): a
+            // replay or rebuild of a million events is then a thousand queries, not ten thousand.
             .batchSize(batchSize)
             .transactionManager(transactionManager)
             .eventSerializer(eventSerializer)

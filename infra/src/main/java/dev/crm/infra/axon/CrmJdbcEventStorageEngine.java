@@ -23,18 +23,18 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
  * for the entry, which parses the text once ({@link EventTimes}) and answers that instant.
  */
 final class CrmJdbcEventStorageEngine extends JdbcEventStorageEngine {
-  /** Axon's defaults, set on the builder too, so the two stay the same. */
+  /** Axon's defaults (and its default table names), set on the builder too, so both agree. */
   static final int MAX_GAP_OFFSET = 10_000;
 
   static final long LOWEST_GLOBAL_SEQUENCE = 1;
   static final int GAP_TIMEOUT_MILLIS = 60_000;
 
-  private final EventSchema schema = new EventSchema();
+  private static final EventSchema SCHEMA = new EventSchema();
 
   CrmJdbcEventStorageEngine(Builder builder) {
     super(
         builder
-            .schema(new EventSchema())
+            .schema(SCHEMA)
             .maxGapOffset(MAX_GAP_OFFSET)
             .lowestGlobalSequence(LOWEST_GLOBAL_SEQUENCE)
             .gapTimeout(GAP_TIMEOUT_MILLIS));
@@ -43,20 +43,20 @@ final class CrmJdbcEventStorageEngine extends JdbcEventStorageEngine {
   @Override
   protected TrackedEventData<?> getTrackedEventData(
       ResultSet resultSet, GapAwareTrackingToken previousToken) throws SQLException {
-    long globalSequence = resultSet.getLong(schema.globalIndexColumn());
-    String aggregateIdentifier = resultSet.getString(schema.aggregateIdentifierColumn());
-    String eventIdentifier = resultSet.getString(schema.eventIdentifierColumn());
+    long globalSequence = resultSet.getLong(SCHEMA.globalIndexColumn());
+    String aggregateIdentifier = resultSet.getString(SCHEMA.aggregateIdentifierColumn());
+    String eventIdentifier = resultSet.getString(SCHEMA.eventIdentifierColumn());
     Entry<?> domainEvent =
         new Entry<>(
-            resultSet.getString(schema.typeColumn()),
+            resultSet.getString(SCHEMA.typeColumn()),
             eventIdentifier.equals(aggregateIdentifier) ? null : aggregateIdentifier,
-            resultSet.getLong(schema.sequenceNumberColumn()),
+            resultSet.getLong(SCHEMA.sequenceNumberColumn()),
             eventIdentifier,
-            readTimeStamp(resultSet, schema.timestampColumn()).toString(),
-            resultSet.getString(schema.payloadTypeColumn()),
-            resultSet.getString(schema.payloadRevisionColumn()),
-            readPayload(resultSet, schema.payloadColumn()),
-            readPayload(resultSet, schema.metaDataColumn()));
+            readTimeStamp(resultSet, SCHEMA.timestampColumn()).toString(),
+            resultSet.getString(SCHEMA.payloadTypeColumn()),
+            resultSet.getString(SCHEMA.payloadRevisionColumn()),
+            readPayload(resultSet, SCHEMA.payloadColumn()),
+            readPayload(resultSet, SCHEMA.metaDataColumn()));
     // Now that we have the event itself, we can calculate the token.
     boolean allowGaps =
         domainEvent
