@@ -7,6 +7,7 @@ import dev.crm.api.customfield.CustomFields;
 import dev.crm.projections.rebuild.TableRebuilds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +77,24 @@ class TableRebuildTest extends RebuildTestSupport {
     return c;
   }
 
+  /** A contact's last activity time, as an instant. */
+  private String lastActivity(String tenant, String contact) {
+    return db.fetchSingle(
+            "select last_activity_at from contact where tenant_id = ?::uuid and id = ?::uuid",
+            tenant,
+            contact)
+        .get(0, OffsetDateTime.class)
+        .toInstant()
+        .toString();
+  }
+
+  private static void activity(Tenant t, String contact, String occurredAt) {
+    create(
+        t.editor(),
+        "/api/v1/contacts/" + contact + "/activities",
+        Map.of("type", "call", "occurredAt", occurredAt));
+  }
+
   @Test
   void aRebuildUnderWritesRepairsTheTablesAndReadsNeverFailOrGoEmpty() throws Exception {
     List<String> indexesBefore = servingIndexes();
@@ -109,12 +128,28 @@ class TableRebuildTest extends RebuildTestSupport {
       ids.add(create(t.editor(), "/api/v1/contacts", person("Tablerow" + i)));
     }
     t.editor().patch("/api/v1/contacts/" + ids.get(1), Map.of("lastName", "Renamed"));
+    // Activities, back-dated ones among them, around another change of the same contact: the
+    // rebuild sends a batch's activity updates together, and must still apply them in event order.
+    activity(t, ids.get(2), "2021-01-02T10:00:00Z");
+    t.editor().patch("/api/v1/contacts/" + ids.get(2), Map.of("lastName", "Active"));
+    activity(t, ids.get(2), "2020-05-05T09:30:00.123456Z");
+    activity(t, ids.get(2), "2022-03-03T08:00:00Z");
+    activity(t, ids.get(4), "2019-07-07T07:07:07Z");
+    activity(t, ids.get(4), "2018-01-01T00:00:00Z");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> rows("contact", t.id()).size() == 20 && rows("company", t.id()).size() == 1);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> rows("contact", t.id()).get(ids.get(1)).contains("Renamed"));
+        .until(
+            () ->
+                rows("contact", t.id()).get(ids.get(1)).contains("Renamed")
+                    && rows("contact", t.id()).get(ids.get(4)).contains("\"activity_count\":2"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> rows("contact", t.id()).get(ids.get(2)).contains("\"activity_count\":3"));
+    assertThat(rows("contact", t.id()).get(ids.get(2))).contains("\"last_name\":\"Active\"");
+    assertThat(lastActivity(t.id(), ids.get(2))).isEqualTo("2022-03-03T08:00:00Z");
     Map<String, String> contacts = rows("contact", t.id());
     Map<String, String> companies = rows("company", t.id());
     Map<String, String> campaigns = rows("campaign", t.id());
@@ -122,8 +157,8 @@ class TableRebuildTest extends RebuildTestSupport {
     // Damage an in-place replay cannot repair: a value altered under the row's version, a row
     // removed, a row no event made.
     db.execute(
-        "update contact set last_name = 'Vandalized', lead_score = 99 where tenant_id = ?::uuid"
-            + " and id = ?::uuid",
+        "update contact set last_name = 'Vandalized', lead_score = 99, activity_count = 0,"
+            + " last_activity_at = null where tenant_id = ?::uuid and id = ?::uuid",
         t.id(),
         ids.get(2));
     db.execute(
@@ -144,6 +179,7 @@ class TableRebuildTest extends RebuildTestSupport {
     assertThat(rows("contact", t.id())).isNotEqualTo(contacts);
 
     Map<String, String> written = new ConcurrentHashMap<>();
+    Set<String> active = ConcurrentHashMap.newKeySet();
     Set<String> twinOptions = ConcurrentHashMap.newKeySet();
     String id =
         rebuildUnderLoad(
@@ -154,6 +190,9 @@ class TableRebuildTest extends RebuildTestSupport {
               if (i % 3 == 0) {
                 t.editor().patch("/api/v1/contacts/" + contact, Map.of("lastName", "After" + i));
                 written.put(contact, "After" + i);
+              } else if (i % 3 == 1) {
+                activity(t, contact, "2023-04-05T06:07:08Z");
+                active.add(contact);
               }
             },
             () -> {
@@ -187,6 +226,12 @@ class TableRebuildTest extends RebuildTestSupport {
     contacts.forEach((contactId, row) -> assertThat(after.get(contactId)).isEqualTo(row));
     written.forEach(
         (contactId, last) -> assertThat(after.get(contactId)).contains("\"" + last + "\""));
+    assertThat(active).isNotEmpty();
+    active.forEach(
+        contactId -> {
+          assertThat(after.get(contactId)).contains("\"activity_count\":1");
+          assertThat(lastActivity(t.id(), contactId)).isEqualTo("2023-04-05T06:07:08Z");
+        });
     assertThat(rows("company", t.id())).isEqualTo(companies);
     assertThat(rows("campaign", t.id())).isEqualTo(campaigns);
     // The counts were taken from the new rows, and the triggers count on.

@@ -2,6 +2,7 @@ package dev.crm.projections.contact;
 
 import static dev.crm.db.jooq.Tables.CONTACT;
 import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.param;
 import static org.jooq.impl.DSL.val;
 
 import dev.crm.db.jooq.tables.records.ContactRecord;
@@ -19,6 +20,7 @@ import dev.crm.infra.axon.ProcessingGroups;
 import dev.crm.projections.segment.SegmentMembers;
 import dev.crm.projections.shared.BatchedInserts;
 import dev.crm.projections.shared.BatchedKeys;
+import dev.crm.projections.shared.BatchedStatement;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
 import dev.crm.projections.shared.VersionGuard;
@@ -33,8 +35,10 @@ import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.impl.DSL;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -52,35 +56,63 @@ public class ContactTableProjection {
   private final DSLContext db;
   private final BatchedInserts<ContactRecord> inserts;
 
-  /** The batch's changed contacts, evaluated again for saved segments once all rows are written. */
+  /** A rebuild's activity updates, sent as one JDBC batch; null for the serving processor. */
+  private final BatchedStatement activities;
+
+  /**
+   * The batch's changed contacts, evaluated again for saved segments once all rows are written;
+   * null in a rebuild, which builds the segments again after the switch.
+   */
   private final BatchedKeys<UUID> changed;
 
   @Autowired
   public ContactTableProjection(DSLContext db, SegmentMembers segmentMembers) {
-    this(db, new BatchedInserts<>(db, CONTACT), segmentMembers::contactsChanged);
+    this(db, new BatchedInserts<>(db, CONTACT), null, segmentMembers::contactsChanged);
   }
 
   private ContactTableProjection(
       DSLContext db,
       BatchedInserts<ContactRecord> inserts,
+      BatchedStatement activities,
       Consumer<Map<UUID, Set<UUID>>> contactsChanged) {
     this.db = db;
     this.inserts = inserts;
+    this.activities = activities;
     this.changed =
-        new BatchedKeys<>(
-            GROUP,
-            contacts -> {
-              inserts.flush();
-              contactsChanged.accept(contacts);
-            });
+        contactsChanged == null
+            ? null
+            : new BatchedKeys<>(
+                GROUP,
+                contacts -> {
+                  inserts.flush();
+                  contactsChanged.accept(contacts);
+                });
   }
 
   /**
    * A second instance for a rebuild into new tables: {@code db} renders the contact table under the
-   * new table's name, and saved segments are not evaluated (they are built again after the switch).
+   * new table's name, saved segments are not evaluated (they are built again after the switch), and
+   * a batch's activities update their contacts in one JDBC batch ({@link BatchedStatement}): a
+   * store holds many more activities than contacts, and one statement each made them the rebuild's
+   * costliest events (171 µs of CPU each in a profile, a created contact's row 23 µs).
    */
   public static ContactTableProjection forRebuild(DSLContext db) {
-    return new ContactTableProjection(db, BatchedInserts.copying(db, CONTACT), contacts -> {});
+    Query activity =
+        VersionGuard.statement(
+            db,
+            row(
+                CONTACT
+                    .TENANT_ID
+                    .eq(param("tenant", CONTACT.TENANT_ID.getDataType()))
+                    .and(CONTACT.ID.eq(param("id", CONTACT.ID.getDataType())))),
+            param("seq", CONTACT.VERSION.getDataType()),
+            param("at", CONTACT.UPDATED_AT.getDataType()),
+            activityChanges(param("occurred", CONTACT.LAST_ACTIVITY_AT.getDataType())));
+    return new ContactTableProjection(
+        db,
+        BatchedInserts.copying(db, CONTACT),
+        new BatchedStatement(db, "contact.activity", activity),
+        null);
   }
 
   /** New contacts of a batch are written together ({@link BatchedInserts}). */
@@ -110,7 +142,7 @@ public class ContactTableProjection {
     row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
     row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
     inserts.add(row);
-    changed.add(e.tenantId(), row.getId());
+    changed(e.tenantId(), row.getId());
   }
 
   @EventHandler
@@ -206,37 +238,71 @@ public class ContactTableProjection {
     update(e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.ARCHIVED, false));
   }
 
+  /** An activity counts on its contact's row; a rebuild queues these updates for one batch. */
+  @EventHandler
+  void on(ActivityLogged e, @SequenceNumber long seq) {
+    OffsetDateTime occurred = e.occurredAt().atOffset(ZoneOffset.UTC);
+    if (activities == null) {
+      update(
+          e.tenantId(),
+          e.contactId(),
+          seq,
+          e.at(),
+          activityChanges(val(occurred, CONTACT.LAST_ACTIVITY_AT)));
+      return;
+    }
+    inserts.flush();
+    activities.add(
+        Map.of(
+            "tenant", UUID.fromString(e.tenantId()),
+            "id", UUID.fromString(e.contactId()),
+            "seq", seq,
+            "at", e.at().atOffset(ZoneOffset.UTC),
+            "occurred", occurred));
+    changed(e.tenantId(), UUID.fromString(e.contactId()));
+  }
+
   /**
    * Activities are logged in any order of occurrence (back-dated ones are normal), so the last
    * activity is the latest occurredAt seen, not the last one logged.
    */
-  @EventHandler
-  void on(ActivityLogged e, @SequenceNumber long seq) {
-    Field<OffsetDateTime> occurred =
-        val(e.occurredAt().atOffset(ZoneOffset.UTC), CONTACT.LAST_ACTIVITY_AT);
+  private static Map<Field<?>, Object> activityChanges(Field<OffsetDateTime> occurred) {
     Map<Field<?>, Object> changes = new LinkedHashMap<>();
     changes.put(
         CONTACT.LAST_ACTIVITY_AT,
         DSL.greatest(DSL.coalesce(CONTACT.LAST_ACTIVITY_AT, occurred), occurred));
     changes.put(CONTACT.ACTIVITY_COUNT, CONTACT.ACTIVITY_COUNT.plus(1));
-    update(e.tenantId(), e.contactId(), seq, e.at(), changes);
+    return changes;
   }
 
   /** Applies the changes only if this event is newer than the row: replays are no-ops. */
   private void update(
       String tenantId, String contactId, long seq, Instant at, Map<Field<?>, Object> changes) {
     inserts.flush();
-    VersionGuard.Row row =
-        new VersionGuard.Row(
-            CONTACT,
+    if (activities != null) {
+      activities.flush();
+    }
+    VersionGuard.update(
+        db,
+        row(
             CONTACT
                 .TENANT_ID
                 .eq(UUID.fromString(tenantId))
-                .and(CONTACT.ID.eq(UUID.fromString(contactId))),
-            CONTACT.VERSION,
-            CONTACT.UPDATED_AT);
-    VersionGuard.update(db, row, seq, at, changes);
-    changed.add(tenantId, UUID.fromString(contactId));
+                .and(CONTACT.ID.eq(UUID.fromString(contactId)))),
+        seq,
+        at,
+        changes);
+    changed(tenantId, UUID.fromString(contactId));
+  }
+
+  private void changed(String tenantId, UUID contact) {
+    if (changed != null) {
+      changed.add(tenantId, contact);
+    }
+  }
+
+  private static VersionGuard.Row row(Condition key) {
+    return new VersionGuard.Row(CONTACT, key, CONTACT.VERSION, CONTACT.UPDATED_AT);
   }
 
   private static UUID uuid(String id) {

@@ -1,5 +1,7 @@
 package dev.crm.projections.shared;
 
+import static org.jooq.impl.DSL.val;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -8,6 +10,7 @@ import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.Table;
 
 /**
@@ -23,9 +26,28 @@ public final class VersionGuard {
 
   public static void update(
       DSLContext db, Row row, long seq, Instant at, Map<Field<?>, Object> changes) {
+    statement(
+            db,
+            row,
+            val(seq, row.version()),
+            val(at.atOffset(ZoneOffset.UTC), row.updatedAt()),
+            changes)
+        .execute();
+  }
+
+  /**
+   * The guarded update with the event's sequence number and time as expressions: values, or the
+   * parameters of a statement bound once per event ({@link BatchedStatement}).
+   */
+  public static Query statement(
+      DSLContext db,
+      Row row,
+      Field<Long> seq,
+      Field<OffsetDateTime> at,
+      Map<Field<?>, Object> changes) {
     Map<Field<?>, Object> all = new LinkedHashMap<>(changes);
     all.put(row.version(), seq);
-    all.put(row.updatedAt(), at.atOffset(ZoneOffset.UTC));
-    db.update(row.table()).set(all).where(row.key(), row.version().lt(seq)).execute();
+    all.put(row.updatedAt(), at);
+    return db.update(row.table()).set(all).where(row.key(), row.version().lt(seq));
   }
 }
