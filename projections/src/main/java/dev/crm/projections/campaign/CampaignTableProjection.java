@@ -12,9 +12,9 @@ import dev.crm.domain.campaign.CampaignEvent.CampaignResumed;
 import dev.crm.domain.campaign.CampaignEvent.CampaignScheduled;
 import dev.crm.domain.campaign.CampaignState;
 import dev.crm.projections.shared.SortKeys;
+import dev.crm.projections.shared.Times;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -48,8 +48,8 @@ public class CampaignTableProjection {
         .set(CAMPAIGN.CHANNEL, e.channel().name())
         .set(CAMPAIGN.DESCRIPTION, e.description())
         .set(CAMPAIGN.STATE, CampaignState.DRAFT.name())
-        .set(CAMPAIGN.CREATED_AT, e.at().atOffset(ZoneOffset.UTC))
-        .set(CAMPAIGN.UPDATED_AT, e.at().atOffset(ZoneOffset.UTC))
+        .set(CAMPAIGN.CREATED_AT, Times.utc(e.at()))
+        .set(CAMPAIGN.UPDATED_AT, Times.utc(e.at()))
         .onConflictDoNothing()
         .execute();
   }
@@ -58,7 +58,7 @@ public class CampaignTableProjection {
   void on(CampaignScheduled e, @SequenceNumber long seq) {
     Map<Field<?>, Object> changes = new LinkedHashMap<>();
     changes.put(CAMPAIGN.STATE, CampaignState.SCHEDULED.name());
-    changes.put(CAMPAIGN.START_AT, e.startAt().atOffset(ZoneOffset.UTC));
+    changes.put(CAMPAIGN.START_AT, Times.utc(e.startAt()));
     update(e.tenantId(), e.campaignId(), seq, e.at(), changes);
   }
 
@@ -66,7 +66,7 @@ public class CampaignTableProjection {
   void on(CampaignLaunched e, @SequenceNumber long seq) {
     Map<Field<?>, Object> changes = new LinkedHashMap<>();
     changes.put(CAMPAIGN.STATE, CampaignState.RUNNING.name());
-    changes.put(CAMPAIGN.LAUNCHED_AT, e.at().atOffset(ZoneOffset.UTC));
+    changes.put(CAMPAIGN.LAUNCHED_AT, Times.utc(e.at()));
     update(e.tenantId(), e.campaignId(), seq, e.at(), changes);
   }
 
@@ -104,7 +104,7 @@ public class CampaignTableProjection {
       String tenantId, String campaignId, long seq, Instant at, CampaignState state) {
     Map<Field<?>, Object> changes = new LinkedHashMap<>();
     changes.put(CAMPAIGN.STATE, state.name());
-    changes.put(CAMPAIGN.ENDED_AT, at.atOffset(ZoneOffset.UTC));
+    changes.put(CAMPAIGN.ENDED_AT, Times.utc(at));
     update(tenantId, campaignId, seq, at, changes);
   }
 

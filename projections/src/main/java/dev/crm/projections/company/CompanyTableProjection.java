@@ -13,9 +13,9 @@ import dev.crm.projections.segment.SegmentMembers;
 import dev.crm.projections.shared.BatchedInserts;
 import dev.crm.projections.shared.BatchedKeys;
 import dev.crm.projections.shared.SortKeys;
+import dev.crm.projections.shared.Times;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -92,8 +92,8 @@ public class CompanyTableProjection {
     row.setPriority(e.priority().name());
     row.setOwnerId(e.ownerId());
     row.setArchived(false);
-    row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
-    row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
+    row.setCreatedAt(Times.utc(e.at()));
+    row.setUpdatedAt(Times.utc(e.at()));
     inserts.add(row);
     changed.add(e.tenantId(), row.getId());
   }

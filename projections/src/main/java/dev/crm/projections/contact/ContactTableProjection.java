@@ -23,10 +23,10 @@ import dev.crm.projections.shared.BatchedKeys;
 import dev.crm.projections.shared.BatchedStatement;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
+import dev.crm.projections.shared.Times;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -139,8 +139,8 @@ public class ContactTableProjection {
     row.setCustomFields(Json.jsonb(e.customFields()));
     row.setArchived(false);
     row.setActivityCount(0);
-    row.setCreatedAt(e.at().atOffset(ZoneOffset.UTC));
-    row.setUpdatedAt(e.at().atOffset(ZoneOffset.UTC));
+    row.setCreatedAt(Times.utc(e.at()));
+    row.setUpdatedAt(Times.utc(e.at()));
     inserts.add(row);
     changed(e.tenantId(), row.getId());
   }
@@ -241,7 +241,7 @@ public class ContactTableProjection {
   /** An activity counts on its contact's row; a rebuild queues these updates for one batch. */
   @EventHandler
   void on(ActivityLogged e, @SequenceNumber long seq) {
-    OffsetDateTime occurred = e.occurredAt().atOffset(ZoneOffset.UTC);
+    OffsetDateTime occurred = Times.utc(e.occurredAt());
     if (activities == null) {
       update(
           e.tenantId(),
@@ -257,7 +257,7 @@ public class ContactTableProjection {
             "tenant", UUID.fromString(e.tenantId()),
             "id", UUID.fromString(e.contactId()),
             "seq", seq,
-            "at", e.at().atOffset(ZoneOffset.UTC),
+            "at", Times.utc(e.at()),
             "occurred", occurred));
     changed(e.tenantId(), UUID.fromString(e.contactId()));
   }

@@ -8,10 +8,10 @@ import dev.crm.domain.customfield.CustomFieldEvent.CustomFieldDefined;
 import dev.crm.domain.customfield.CustomFieldEvent.CustomFieldRemoved;
 import dev.crm.projections.segment.SegmentMembers;
 import dev.crm.projections.shared.BatchedKeys;
+import dev.crm.projections.shared.Times;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
@@ -48,7 +48,7 @@ public class CustomFieldDefinitionProjection {
   /** A new key, or a removed key defined again: the row takes the new definition. */
   @EventHandler
   void on(CustomFieldDefined e, @SequenceNumber long seq) {
-    OffsetDateTime at = e.at().atOffset(ZoneOffset.UTC);
+    OffsetDateTime at = Times.utc(e.at());
     db.insertInto(T)
         .set(T.TENANT_ID, UUID.fromString(e.tenantId()))
         .set(T.OBJECT_TYPE, e.objectType())

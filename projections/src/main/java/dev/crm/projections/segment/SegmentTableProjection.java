@@ -10,9 +10,9 @@ import dev.crm.domain.segment.SegmentEvent.SegmentUpdated;
 import dev.crm.projections.shared.BatchedKeys;
 import dev.crm.projections.shared.Json;
 import dev.crm.projections.shared.SortKeys;
+import dev.crm.projections.shared.Times;
 import dev.crm.projections.shared.VersionGuard;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +55,8 @@ public class SegmentTableProjection {
         .set(SEGMENT.SORT_NAME, SortKeys.name(val(e.name(), String.class)))
         .set(SEGMENT.DEFINITION, json(e.definition()))
         .set(SEGMENT.DELETED, false)
-        .set(SEGMENT.CREATED_AT, e.at().atOffset(ZoneOffset.UTC))
-        .set(SEGMENT.UPDATED_AT, e.at().atOffset(ZoneOffset.UTC))
+        .set(SEGMENT.CREATED_AT, Times.utc(e.at()))
+        .set(SEGMENT.UPDATED_AT, Times.utc(e.at()))
         .onConflictDoNothing()
         .execute();
     changed.add(e.tenantId(), UUID.fromString(e.segmentId()));

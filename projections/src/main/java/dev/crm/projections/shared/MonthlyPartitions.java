@@ -78,7 +78,7 @@ public class MonthlyPartitions {
 
   /** Makes sure the partition of {@code table} holding {@code instant} (month in UTC) exists. */
   public void ensure(MonthlyTable table, Instant instant) {
-    ensure(table, YearMonth.from(instant.atOffset(ZoneOffset.UTC)));
+    ensure(table, YearMonth.from(Times.utc(instant)));
   }
 
   public void ensure(MonthlyTable table, YearMonth month) {

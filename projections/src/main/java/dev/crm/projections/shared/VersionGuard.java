@@ -4,7 +4,6 @@ import static org.jooq.impl.DSL.val;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jooq.Condition;
@@ -26,12 +25,7 @@ public final class VersionGuard {
 
   public static void update(
       DSLContext db, Row row, long seq, Instant at, Map<Field<?>, Object> changes) {
-    statement(
-            db,
-            row,
-            val(seq, row.version()),
-            val(at.atOffset(ZoneOffset.UTC), row.updatedAt()),
-            changes)
+    statement(db, row, val(seq, row.version()), val(Times.utc(at), row.updatedAt()), changes)
         .execute();
   }
 

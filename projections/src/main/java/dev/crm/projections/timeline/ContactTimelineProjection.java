@@ -6,7 +6,7 @@ import dev.crm.db.jooq.tables.records.ContactActivityRecord;
 import dev.crm.domain.contact.ContactEvent.ActivityLogged;
 import dev.crm.projections.shared.BatchedInserts;
 import dev.crm.projections.shared.MonthlyPartitions;
-import java.time.ZoneOffset;
+import dev.crm.projections.shared.Times;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -47,11 +47,11 @@ public class ContactTimelineProjection {
             UUID.fromString(e.contactId()),
             UUID.fromString(e.activityId()),
             e.type().name(),
-            e.occurredAt().atOffset(ZoneOffset.UTC),
+            Times.utc(e.occurredAt()),
             e.actorId(),
             e.subject(),
             e.body(),
             e.outcome(),
-            e.at().atOffset(ZoneOffset.UTC)));
+            Times.utc(e.at())));
   }
 }
