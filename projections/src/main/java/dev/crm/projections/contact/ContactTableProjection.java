@@ -238,7 +238,10 @@ public class ContactTableProjection {
     update(e.tenantId(), e.contactId(), seq, e.at(), Map.of(CONTACT.ARCHIVED, false));
   }
 
-  /** An activity counts on its contact's row; a rebuild queues these updates for one batch. */
+  /**
+   * An activity counts on its contact's row; a rebuild queues these updates for one batch (and
+   * collects no changed contacts: it builds saved segments after the switch).
+   */
   @EventHandler
   void on(ActivityLogged e, @SequenceNumber long seq) {
     OffsetDateTime occurred = Times.utc(e.occurredAt());
@@ -259,7 +262,6 @@ public class ContactTableProjection {
             "seq", seq,
             "at", Times.utc(e.at()),
             "occurred", occurred));
-    changed(e.tenantId(), UUID.fromString(e.contactId()));
   }
 
   /**
